@@ -1,0 +1,59 @@
+/// A position in a source file, 1-based, as printed in `file:line:col` diagnostics.
+public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(line):\(column)" }
+}
+
+/// How a scalar was written; the schema layer needs it (a quoted `"8080"` is a string, plain `8080` may be an int).
+public enum ScalarStyle: String, Sendable {
+    case plain
+    case singleQuoted
+    case doubleQuoted
+    case literal
+    case folded
+}
+
+/// One node of a parsed YAML document. Aliases are already expanded and merge keys (`<<`) already applied,
+/// so consumers see plain trees; every node keeps where it came from.
+public struct YAMLNode: Sendable {
+    public enum Content: Sendable {
+        /// `text` is the scalar's value after unescaping and folding; `style` says how it was written.
+        case scalar(text: String, style: ScalarStyle)
+        case sequence([YAMLNode])
+        /// Entries in source order (merged entries first where `<<` supplied them, then explicit ones).
+        case mapping([(key: YAMLNode, value: YAMLNode)])
+    }
+
+    public var content: Content
+    public var location: SourceLocation
+    /// An explicit tag such as `!!str`, if the source had one.
+    public var tag: String?
+
+    public init(_ content: Content, location: SourceLocation, tag: String? = nil) {
+        self.content = content
+        self.location = location
+        self.tag = tag
+    }
+}
+
+/// A reader error with the place it was found.
+public struct YAMLError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var location: SourceLocation
+    public var message: String
+
+    public init(file: String, location: SourceLocation, message: String) {
+        self.file = file
+        self.location = location
+        self.message = message
+    }
+
+    public var description: String { "\(file):\(location.line):\(location.column): \(message)" }
+}

@@ -1,0 +1,7 @@
+import InitSystem
+
+@main
+struct PCInit {
+    static func main() {
+    }
+}

@@ -1,0 +1,2 @@
+import Testing
+@Suite struct PlaceholderSystem { @Test func builds() {} }
