@@ -33,6 +33,15 @@ int pci_set_nonblock(int fd) {
     return flags < 0 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 
+int pci_signal_is_ignored(int sig) {
+    struct sigaction old;
+    if (sigaction(sig, NULL, &old) != 0) return 0;
+    return !(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_IGN;
+}
+
+int pci_ignore_signal(int sig) { return signal(sig, SIG_IGN) == SIG_ERR ? -1 : 0; }
+int pci_default_signal(int sig) { return signal(sig, SIG_DFL) == SIG_ERR ? -1 : 0; }
+
 int pci_sigrtmin(void) { return SIGRTMIN; }
 int pci_sigrtmax(void) { return SIGRTMAX; }
 
@@ -51,7 +60,13 @@ int pci_spawn(const pci_spawn_request *r, pid_t *pid) {
     }
     posix_spawnattr_setflags(&attr, flags);
     posix_spawnattr_setsigmask(&attr, r->child_mask);
-    posix_spawnattr_setsigdefault(&attr, r->default_signals);
+    // glibc's spawn child sets its internal signals (32, 33) to SIG_IGN unless they are in the default
+    // set, and sigaddset refuses them; set their bits directly so the child matches fork+exec.
+    sigset_t defaults = *r->default_signals;
+    unsigned long *words = (unsigned long *)&defaults;
+    const int bits = 8 * sizeof(unsigned long);
+    for (int sig = 32; sig < SIGRTMIN; sig++) words[(sig - 1) / bits] |= 1UL << ((sig - 1) % bits);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
 
     if (r->stdin_fd >= 0) err = err ? err : posix_spawn_file_actions_adddup2(&actions, r->stdin_fd, 0);
     if (r->stdout_fd >= 0) err = err ? err : posix_spawn_file_actions_adddup2(&actions, r->stdout_fd, 1);

@@ -46,6 +46,11 @@ typedef struct pci_spawn_request {
 // Returns 0 and sets *pid, or an errno value (ENOENT/EACCES from exec are reported synchronously).
 int pci_spawn(const pci_spawn_request *request, pid_t *pid);
 
+// SIG_IGN/SIG_DFL are casts of integers to function pointers: macros Swift cannot import.
+int pci_signal_is_ignored(int sig);
+int pci_ignore_signal(int sig);
+int pci_default_signal(int sig);
+
 // sigset_t helpers: sigaddset and friends are fine in Swift, but the full-set constant is not.
 int pci_sigrtmin(void);
 int pci_sigrtmax(void);

@@ -1,0 +1,146 @@
+import CInit
+import Glibc
+import InitCore
+
+/// tini's job, done fully: run one command in its own process group, forward every signal to that group,
+/// reap every zombie, and when the command ends, give what is left (its group, orphans) SIGTERM, a
+/// grace period, then SIGKILL, and exit with the command's code once no descendant remains.
+public final class SingleCommandRunner {
+    public struct Settings {
+        public var arguments: [String]
+        public var grace: Duration
+        public var signals: InheritedSignals
+
+        public init(arguments: [String], grace: Duration, signals: InheritedSignals) {
+            self.arguments = arguments
+            self.grace = grace
+            self.signals = signals
+        }
+    }
+
+    private let settings: Settings
+    private var childPID: pid_t = 0
+    private var childResult: ChildTermination?
+    private var killTimer: EventLoop.Timer?
+    private var exitCode: Int32 = 0
+
+    /// Runs the command to completion; returns pcinit's exit code.
+    public static func run(_ settings: Settings) -> Int32 {
+        SingleCommandRunner(settings: settings).run()
+    }
+
+    private init(settings: Settings) {
+        self.settings = settings
+    }
+
+    private func run() -> Int32 {
+        var request = SpawnRequest(arguments: settings.arguments, environment: ProcessEnvironment.current())
+        let terminal = ForegroundTerminal.open()
+        request.terminalFD = terminal ?? -1
+        do {
+            childPID = try Spawner.spawn(request, signals: settings.signals)
+        } catch {
+            Log.error(error.description)
+            return error.shellExitCode
+        }
+        if let terminal { close(terminal) }
+        Log.debug("started \(settings.arguments[0]) (pid \(childPID))")
+        // The child has the inherited fds now; pcinit keeps none of them, and pins no mount.
+        pci_close_range_from(3)
+        chdir("/")
+        // Our own descriptors are made only now (signals stay queued in the mask meanwhile).
+        do {
+            let reader = try SignalReader()
+            let loop = try EventLoop()
+            return runLoop(loop: loop, reader: reader)
+        } catch {
+            Log.error("\(error)")
+            Descendants.signalAll(SIGKILL)
+            return 1
+        }
+    }
+
+    private func runLoop(loop: EventLoop, reader: SignalReader) -> Int32 {
+        do {
+            try loop.watch(reader.fd, for: UInt32(EPOLLIN.rawValue)) { [unowned self] _ in
+                self.handleSignals(reader.drain(), loop: loop)
+            }
+        } catch {
+            Log.error("\(error)")
+            return 1
+        }
+        // A child that exited before the signalfd existed left its SIGCHLD queued; read it now.
+        handleSignals(reader.drain(), loop: loop)
+        loop.run()
+        return exitCode
+    }
+
+    private func handleSignals(_ signals: [signalfd_siginfo], loop: EventLoop) {
+        var reap = false
+        let me = UInt32(getpid())
+        for info in signals {
+            let signal = Int32(info.ssi_signo)
+            if signal == SIGCHLD {
+                reap = true
+            } else if info.ssi_pid == me && info.ssi_code == SI_USER {
+                continue  // raised by our own writes (SIGPIPE): not meant for the child
+            } else if signal == SIGTTIN || signal == SIGTTOU {
+                // Only a terminal sends these, and it sends them to its foreground group (the child's).
+                Log.debug("\(Signals.name(signal)) not forwarded")
+            } else if childResult == nil {
+                forwardToChild(signal)
+            } else if signal == SIGTERM || signal == SIGINT || signal == SIGQUIT {
+                Log.debug("\(Signals.name(signal)) during cleanup: killing what is left now")
+                Descendants.signalAll(SIGKILL)
+            }
+        }
+        if reap { reapChildren(loop: loop) }
+    }
+
+    private func forwardToChild(_ signal: Int32) {
+        if kill(-childPID, signal) != 0 {
+            // The group can be gone while its leader is still a zombie we have not reaped.
+            kill(childPID, signal)
+        }
+        Log.debug("forwarded \(Signals.name(signal)) to process group \(childPID)")
+    }
+
+    private func reapChildren(loop: EventLoop) {
+        let outcome = Reaper.reapAll { pid, termination in
+            if pid == childPID {
+                childResult = termination
+                exitCode = termination.shellExitCode
+                Log.debug("\(settings.arguments[0]) (pid \(pid)) \(termination)")
+            } else {
+                Log.debug("reaped pid \(pid) (\(termination))")
+            }
+        }
+        guard childResult != nil else { return }
+        if case .noChildrenLeft = outcome {
+            loop.stop()
+            return
+        }
+        if killTimer == nil {
+            Log.debug("command ended; sending SIGTERM to what is left, SIGKILL in \(settings.grace)")
+            Descendants.signalAll(SIGTERM)
+            killTimer = loop.schedule(at: MonotonicClock.now() + settings.grace) {
+                Log.debug("grace period over: SIGKILL to what is left")
+                Descendants.signalAll(SIGKILL)
+            }
+        }
+    }
+}
+
+/// The controlling terminal, if pcinit has one and is in its foreground: the child's group takes it over
+/// so job control and ^C work as without pcinit.
+enum ForegroundTerminal {
+    static func open() -> Int32? {
+        let fd = Glibc.open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        if tcgetpgrp(fd) != getpgrp() {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
+}
