@@ -19,6 +19,9 @@ enum LogText {
         }
     }
 
+    /// `1 time`, `3 times`.
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
     /// `2s`, `1.5s`, `250ms`: short, exact to the millisecond.
     static func duration(_ duration: Duration) -> String {
         let milliseconds = duration.nanosecondsClamped / 1_000_000

@@ -103,7 +103,7 @@ extension Supervisor {
         case .finish(let exhausted), .endRun(_, let exhausted):
             setState(id, succeeded ? .completed : .failed, now: now)
             let restarts = records[id].restarts
-            log("\(name) \(ending)" + (exhausted ? ", giving up after \(restarts) restart\(restarts == 1 ? "" : "s")" : ""))
+            log("\(name) \(ending)" + (exhausted ? ", giving up after \(LogText.count(restarts, "restart"))" : ""))
             applyEndRules(id, succeeded: succeeded, code: code, decision: decision, now: now)
         }
     }

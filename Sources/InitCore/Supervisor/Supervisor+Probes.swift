@@ -35,6 +35,7 @@ extension Supervisor {
         records[id].setProbe(kind, schedule)
         let name = records[id].name
         let failedEnough = schedule.failuresInARow == schedule.failureThreshold
+        let failures = "check failed \(LogText.count(schedule.failuresInARow, "time")): \(detail)"
         switch kind {
         case .readiness:
             if success && schedule.successesInARow >= schedule.successThreshold {
@@ -43,12 +44,12 @@ extension Supervisor {
             } else if failedEnough {
                 let wasPassing = records[id].signals.probePassing
                 records[id].signals.probePassing = false
-                if !wasPassing { log("\(name) readiness check failed \(schedule.failuresInARow) times: \(detail)") }
-                updateReadiness(id, reason: "readiness check failed \(schedule.failuresInARow) times: \(detail)")
+                if !wasPassing { log("\(name) readiness \(failures)") }
+                updateReadiness(id, reason: "readiness \(failures)")
             }
         case .liveness:
             guard failedEnough else { return }
-            log("\(name) liveness check failed \(schedule.failuresInARow) times: \(detail)")
+            log("\(name) liveness \(failures)")
             beginStop(id, .restartPolicyAfterLivenessFailure, now: now)
         }
     }
