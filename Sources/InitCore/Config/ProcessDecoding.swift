@@ -72,7 +72,8 @@ extension FieldReader {
         }
 
         let replicas = nonNegativeInt(node["replicas"], "\(path).replicas") ?? 1
-        guard command != nil else { return nil }
+        // A draft is returned even without a command, so its dependencies are checked too (the
+        // error already logged keeps the config from being used).
         return ProcessDraft(
             service: service,
             replicas: max(replicas, 1),

@@ -27,10 +27,11 @@ struct ServiceAssembly {
         let draftsByName = Dictionary(drafts.map { ($0.service.name, $0) }, uniquingKeysWith: { a, _ in a })
         var replicasOf: [String: [String]] = [:]
         var expandedOwner: [String: String] = [:]
-        for draft in drafts {
-            let names = Self.replicaNames(draft.service.name, count: draft.replicas)
-            replicasOf[draft.service.name] = names
-            for name in names {
+        for draft in drafts { replicasOf[draft.service.name] = Self.replicaNames(draft.service.name, count: draft.replicas) }
+        // Plain names first, so a clash is reported on the replicated process that causes it.
+        for draft in drafts where draft.replicas == 1 { expandedOwner[draft.service.name] = draft.service.name }
+        for draft in drafts where draft.replicas > 1 {
+            for name in replicasOf[draft.service.name]! {
                 if let owner = expandedOwner[name] {
                     log.error("processes.\(draft.service.name): replica name '\(name)' clashes with process '\(owner)'", at: draft.position)
                 }
