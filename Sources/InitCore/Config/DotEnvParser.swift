@@ -24,9 +24,8 @@ enum DotEnvParser {
         var order: [String] = []
         var values: [String: String] = [:]
         var problems: [DotEnvProblem] = []
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? $0.dropLast() : $0
-        }
+        // "\r\n" is one Character in Swift, so both line ends are separators.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         var index = 0
         while index < lines.count {
             let lineNumber = index + 1

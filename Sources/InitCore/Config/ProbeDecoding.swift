@@ -9,9 +9,9 @@ extension FieldReader {
         var checks: [(key: String, check: ProbeConfig.Check?)] = []
         for entry in entries {
             switch entry.key {
-            case "exec": checks.append((entry.key, execCheck(entry.value, "\(path).exec", workingDirectory: workingDirectory)))
+            case "exec": checks.append((entry.key, execCheck(entry.value, "\(path).exec", key: entry.keyPosition, workingDirectory: workingDirectory)))
             case "http_get": checks.append((entry.key, httpCheck(entry.value, "\(path).http_get")))
-            case "tcp_socket", "tcp": checks.append((entry.key, tcpCheck(entry.value, "\(path).\(entry.key)")))
+            case "tcp_socket", "tcp": checks.append((entry.key, tcpCheck(entry.value, "\(path).\(entry.key)", key: entry.keyPosition)))
             default: continue
             }
         }
@@ -41,13 +41,13 @@ extension FieldReader {
         )
     }
 
-    private mutating func execCheck(_ node: ConfigNode, _ path: String, workingDirectory: String) -> ProbeConfig.Check? {
+    private mutating func execCheck(_ node: ConfigNode, _ path: String, key: SourcePosition, workingDirectory: String) -> ProbeConfig.Check? {
         guard let entries = mapping(node, path, schema: ConfigSchemas.execCheck) else {
-            return node.isNull ? missing("\(path).command", at: node) : nil
+            return node.isNull ? missing("\(path).command", at: key) : nil
         }
         _ = entries
         guard let command = string(node["command"], "\(path).command"), !command.isEmpty else {
-            return missing("\(path).command", at: node)
+            return missing("\(path).command", at: key)
         }
         let dir = string(node["working_dir"], "\(path).working_dir").map { ConfigPath.join(workingDirectory, $0) }
         return .exec(command: command, workingDir: dir)
@@ -87,12 +87,12 @@ extension FieldReader {
         return .httpGet(host: host, port: port, path: path_, scheme: scheme, headers: headers, statusCode: statusCode)
     }
 
-    private mutating func tcpCheck(_ node: ConfigNode, _ path: String) -> ProbeConfig.Check? {
+    private mutating func tcpCheck(_ node: ConfigNode, _ path: String, key: SourcePosition) -> ProbeConfig.Check? {
         guard mapping(node, path, schema: ConfigSchemas.tcpCheck) != nil else {
-            return node.isNull ? missing("\(path).port", at: node) : nil
+            return node.isNull ? missing("\(path).port", at: key) : nil
         }
         let host = nonEmpty(string(node["host"], "\(path).host")) ?? "127.0.0.1"
-        guard node["port"].map({ !$0.isNull }) ?? false else { return missing("\(path).port", at: node) }
+        guard node["port"].map({ !$0.isNull }) ?? false else { return missing("\(path).port", at: key) }
         guard let port = port(node["port"], "\(path).port") else { return nil }
         return .tcp(host: host, port: port)
     }
@@ -107,8 +107,9 @@ extension FieldReader {
         return value
     }
 
-    private mutating func missing<T>(_ path: String, at node: ConfigNode) -> T? {
-        log.error("\(path): required", at: node.position)
+    /// Reported at the key of the enclosing check (`tcp_socket:`), where the field is missing.
+    private mutating func missing<T>(_ path: String, at key: SourcePosition) -> T? {
+        log.error("\(path): required", at: key)
         return nil
     }
 }
