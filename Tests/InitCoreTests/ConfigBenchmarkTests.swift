@@ -42,8 +42,14 @@ import Testing
             #expect(result.diagnostics.isEmpty)
         }
         #expect(config?.services.count == 500)
-        let ms = Double(best.components.attoseconds) / 1e15 + Double(best.components.seconds) * 1000
-        print("ConfigBenchmark: 500 services, \(text.utf8.count) bytes: load+validate best of 10 = \(ms) ms")
+        var parseBest = Duration.seconds(100)
+        for _ in 0..<10 {
+            let start = clock.now
+            _ = try ConfigTestYAML.parse(text, file: "bench.yml")
+            parseBest = min(parseBest, clock.now - start)
+        }
+        func ms(_ d: Duration) -> Double { Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000 }
+        print("ConfigBenchmark: 500 services, \(text.utf8.count) bytes: load+validate best of 10 = \(ms(best)) ms, of which YAML parsing \(ms(parseBest)) ms")
     }
 
     @Test func generatedConfigIsValid() {
