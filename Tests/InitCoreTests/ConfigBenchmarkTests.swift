@@ -59,4 +59,3 @@ import Testing
         #expect(result.service("svc9")?.dependsOn.map(\.service) == ["svc3", "svc4", "svc8"])
     }
 }
-

@@ -143,7 +143,10 @@ import Testing
         let result = load("scale.yaml")
         #expect(result.diagnostics.isEmpty)
         #expect(names(result) == ["setup", "api-0", "api-1", "gateway"])
-        #expect(result.service("gateway")?.dependsOn == [Dependency(service: "api-0", condition: .processStarted), Dependency(service: "api-1", condition: .processStarted)])
+        #expect(
+            result.service("gateway")?.dependsOn == [
+                Dependency(service: "api-0", condition: .processStarted), Dependency(service: "api-1", condition: .processStarted),
+            ])
         #expect(result.service("api-1")?.dependsOn == [Dependency(service: "setup", condition: .processCompletedSuccessfully)])
     }
 
@@ -187,10 +190,20 @@ import Testing
     }
 
     @Test func unsupportedFeaturesAreNamedWithTheirLine() {
-        #expect(load("vars-template.yaml").messages == ["vars-template.yaml:2:1: error: config: 'vars' is not supported by pcinit (Go templates are not rendered; write the values out or use ${VAR} expansion)"])
-        #expect(load("schedule.yaml").messages == ["schedule.yaml:4:5: error: processes.backup: 'schedule' is not supported by pcinit (cron and interval jobs)"])
+        #expect(
+            load("vars-template.yaml").messages == [
+                "vars-template.yaml:2:1: error: config: 'vars' is not supported by pcinit (Go templates are not rendered; write the values out or use ${VAR} expansion)"
+            ])
+        #expect(
+            load("schedule.yaml").messages == ["schedule.yaml:4:5: error: processes.backup: 'schedule' is not supported by pcinit (cron and interval jobs)"])
         #expect(load("watch.yaml").messages == ["watch.yaml:4:5: error: processes.dev: 'watch' is not supported by pcinit (restart on file changes)"])
-        #expect(load("env-cmds.yaml").messages == ["env-cmds.yaml:1:1: error: config: 'env_cmds' is not supported by pcinit (commands run to compute environment variables)"])
-        #expect(load("tty-interactive.yaml").messages == ["tty-interactive.yaml:4:5: error: processes.repl: 'is_interactive' is not supported by pcinit (interactive terminal sessions)"])
+        #expect(
+            load("env-cmds.yaml").messages == [
+                "env-cmds.yaml:1:1: error: config: 'env_cmds' is not supported by pcinit (commands run to compute environment variables)"
+            ])
+        #expect(
+            load("tty-interactive.yaml").messages == [
+                "tty-interactive.yaml:4:5: error: processes.repl: 'is_interactive' is not supported by pcinit (interactive terminal sessions)"
+            ])
     }
 }

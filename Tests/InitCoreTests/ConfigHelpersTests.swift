@@ -60,7 +60,10 @@ import Testing
         #expect(ConfigLoader.discover(explicitFiles: [], environment: ["PC_CONFIG_FILES": "b.yml, c.yml"], exists: none) == ["b.yml", "c.yml"])
         #expect(ConfigLoader.discover(explicitFiles: [], environment: [:], exists: none) == [])
         let present: Set = ["compose.yml", "process-compose.yaml", "process-compose.override.yml"]
-        #expect(ConfigLoader.discover(explicitFiles: [], environment: [:], exists: { present.contains($0) }) == ["process-compose.yaml", "process-compose.override.yml"])
+        #expect(
+            ConfigLoader.discover(explicitFiles: [], environment: [:], exists: { present.contains($0) }) == [
+                "process-compose.yaml", "process-compose.override.yml",
+            ])
         #expect(ConfigLoader.discover(explicitFiles: [], environment: [:], exists: { $0 == "process-compose.yml" }) == ["process-compose.yml"])
     }
 }

@@ -79,7 +79,10 @@ import Testing
 
     @Test func listFormOfDependsOnIsRejected() {
         let result = loadConfig("processes:\n  a:\n    command: x\n    depends_on: [b]\n  b:\n    command: x\n")
-        #expect(result.messages == ["process-compose.yml:4:17: error: processes.a.depends_on: expected a mapping of process names to {condition: …}; the list form is not supported"])
+        #expect(
+            result.messages == [
+                "process-compose.yml:4:17: error: processes.a.depends_on: expected a mapping of process names to {condition: …}; the list form is not supported"
+            ])
     }
 
     @Test func cycleIsPrintedInOrder() {
@@ -127,7 +130,10 @@ import Testing
                   exec:
                     command: "true"
             """)
-        #expect(result.messages == ["process-compose.yml:2:3: error: processes.a: 'readiness_probe' and 'ready_log_line' cannot be combined; choose one way to signal readiness"])
+        #expect(
+            result.messages == [
+                "process-compose.yml:2:3: error: processes.a: 'readiness_probe' and 'ready_log_line' cannot be combined; choose one way to signal readiness"
+            ])
     }
 
     @Test func notifyIsAReadinessMechanism() {
@@ -149,7 +155,8 @@ import Testing
 
     @Test func healthyWithoutReadinessIsAWarningOrAStrictError() {
         let yaml = "processes:\n  a:\n    command: x\n    depends_on:\n      b:\n        condition: process_healthy\n  b:\n    command: x\n"
-        let message = "processes.a.depends_on.b: process_healthy, but 'b' has no readiness_probe, ready_log_line or notify; pcinit will treat it as healthy as soon as it is running"
+        let message =
+            "processes.a.depends_on.b: process_healthy, but 'b' has no readiness_probe, ready_log_line or notify; pcinit will treat it as healthy as soon as it is running"
         #expect(loadConfig(yaml).messages == ["process-compose.yml:5:7: warning: " + message])
         let strict = loadConfig("is_strict: true\n" + yaml)
         #expect(strict.config == nil)
@@ -157,9 +164,13 @@ import Testing
     }
 
     @Test func dependencyOnADisabledServiceIsAWarning() {
-        let result = loadConfig("processes:\n  a:\n    command: x\n    depends_on:\n      b:\n        condition: process_started\n  b:\n    command: x\n    disabled: true\n")
+        let result = loadConfig(
+            "processes:\n  a:\n    command: x\n    depends_on:\n      b:\n        condition: process_started\n  b:\n    command: x\n    disabled: true\n")
         #expect(result.config != nil)
-        #expect(result.messages == ["process-compose.yml:5:7: warning: processes.a.depends_on.b: 'b' is disabled; it starts only when named on the command line or started by hand"])
+        #expect(
+            result.messages == [
+                "process-compose.yml:5:7: warning: processes.a.depends_on.b: 'b' is disabled; it starts only when named on the command line or started by hand"
+            ])
     }
 
     @Test func replicasAreExpandedAndDependenciesFanOut() throws {
@@ -186,7 +197,8 @@ import Testing
     }
 
     @Test func aSingleReplicaDependencyCanBeNamedDirectly() {
-        let result = loadConfig("processes:\n  a:\n    command: x\n    depends_on:\n      w-1:\n        condition: process_started\n  w:\n    command: x\n    replicas: 2\n")
+        let result = loadConfig(
+            "processes:\n  a:\n    command: x\n    depends_on:\n      w-1:\n        condition: process_started\n  w:\n    command: x\n    replicas: 2\n")
         #expect(result.diagnostics.isEmpty)
         #expect(result.service("a")?.dependsOn.map(\.service) == ["w-1"])
     }
@@ -214,9 +226,10 @@ import Testing
             """)
         #expect(result.config == nil)
         #expect(result.errors.count == 5)
-        #expect(result.messages.map { $0.prefix(25) } == [
-            "process-compose.yml:3:14:", "process-compose.yml:5:16:", "process-compose.yml:7:7: ", "process-compose.yml:10:17",
-            "process-compose.yml:12:15",
-        ])
+        #expect(
+            result.messages.map { $0.prefix(25) } == [
+                "process-compose.yml:3:14:", "process-compose.yml:5:16:", "process-compose.yml:7:7: ", "process-compose.yml:10:17",
+                "process-compose.yml:12:15",
+            ])
     }
 }

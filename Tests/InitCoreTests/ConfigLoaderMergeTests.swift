@@ -63,7 +63,10 @@ import Testing
             "processes:\n  web:\n    command: serve\n",
             files: ["/app/override.yml": "processes:\n  web:\n    availability:\n      restart: bogus\n"])
         let result = harness.load(["process-compose.yml", "override.yml"])
-        #expect(result.messages == ["override.yml:4:16: error: processes.web.availability.restart: invalid value 'bogus'; valid values are: no, always, on_failure, exit_on_failure"])
+        #expect(
+            result.messages == [
+                "override.yml:4:16: error: processes.web.availability.restart: invalid value 'bogus'; valid values are: no, always, on_failure, exit_on_failure"
+            ])
     }
 
     @Test func explicitFalseInALaterFileWins() {
@@ -99,7 +102,8 @@ import Testing
         let harness = ConfigTestHarness(
             "extends: base/common.yml\nprocesses:\n  web:\n    command: override\n",
             files: [
-                "/app/base/common.yml": "processes:\n  web:\n    command: base\n  worker:\n    command: w\n    working_dir: jobs\n  pinned:\n    command: p\n    working_dir: /opt\n"
+                "/app/base/common.yml":
+                    "processes:\n  web:\n    command: base\n  worker:\n    command: w\n    working_dir: jobs\n  pinned:\n    command: p\n    working_dir: /opt\n"
             ])
         let result = harness.load()
         #expect(result.diagnostics.isEmpty)

@@ -49,7 +49,10 @@ import Testing
                 availability:
                   restart: sometimes
             """)
-        #expect(result.messages == ["process-compose.yml:5:16: error: processes.a.availability.restart: invalid value 'sometimes'; valid values are: no, always, on_failure, exit_on_failure"])
+        #expect(
+            result.messages == [
+                "process-compose.yml:5:16: error: processes.a.availability.restart: invalid value 'sometimes'; valid values are: no, always, on_failure, exit_on_failure"
+            ])
     }
 
     @Test func restartNoIsTheStringNo() {
@@ -205,7 +208,10 @@ import Testing
 
     @Test func unknownLogLevelIsAWarningUnlessStrict() {
         let lax = loadConfig("log_level: chatty\nprocesses:\n  a:\n    command: x\n")
-        #expect(lax.messages == ["process-compose.yml:1:12: warning: log_level: unknown log level 'chatty'; valid values are: trace, debug, info, warn, error, fatal, panic, disabled"])
+        #expect(
+            lax.messages == [
+                "process-compose.yml:1:12: warning: log_level: unknown log level 'chatty'; valid values are: trace, debug, info, warn, error, fatal, panic, disabled"
+            ])
         let strict = loadConfig("is_strict: true\nlog_level: chatty\nprocesses:\n  a:\n    command: x\n")
         #expect(strict.config == nil)
     }

@@ -19,7 +19,8 @@ import Testing
         let (probe, messages) = probe("      http_get:\n        port: \"8080\"\n")
         #expect(messages.isEmpty)
         #expect(probe?.check == .httpGet(host: "127.0.0.1", port: 8080, path: "/", scheme: "http", headers: [:], statusCode: 200))
-        let (noPort, _) = self.probe("      http_get:\n        host: web\n        path: healthz\n        headers: {X-Probe: pcinit}\n        status_code: 204\n")
+        let (noPort, _) = self.probe(
+            "      http_get:\n        host: web\n        path: healthz\n        headers: {X-Probe: pcinit}\n        status_code: 204\n")
         #expect(noPort?.check == .httpGet(host: "web", port: 80, path: "/healthz", scheme: "http", headers: ["X-Probe": "pcinit"], statusCode: 204))
     }
 
@@ -41,14 +42,26 @@ import Testing
     }
 
     @Test func badPortsAreErrors() {
-        #expect(probe("      http_get:\n        port: 0\n").1 == ["process-compose.yml:6:15: error: processes.a.readiness_probe.http_get.port: invalid port '0'; expected a number from 1 to 65535"])
-        #expect(probe("      tcp_socket:\n        port: 70000\n").1 == ["process-compose.yml:6:15: error: processes.a.readiness_probe.tcp_socket.port: invalid port '70000'; expected a number from 1 to 65535"])
-        #expect(probe("      tcp_socket:\n        port: http\n").1 == ["process-compose.yml:6:15: error: processes.a.readiness_probe.tcp_socket.port: invalid port 'http'; expected a number from 1 to 65535"])
+        #expect(
+            probe("      http_get:\n        port: 0\n").1 == [
+                "process-compose.yml:6:15: error: processes.a.readiness_probe.http_get.port: invalid port '0'; expected a number from 1 to 65535"
+            ])
+        #expect(
+            probe("      tcp_socket:\n        port: 70000\n").1 == [
+                "process-compose.yml:6:15: error: processes.a.readiness_probe.tcp_socket.port: invalid port '70000'; expected a number from 1 to 65535"
+            ])
+        #expect(
+            probe("      tcp_socket:\n        port: http\n").1 == [
+                "process-compose.yml:6:15: error: processes.a.readiness_probe.tcp_socket.port: invalid port 'http'; expected a number from 1 to 65535"
+            ])
         #expect(probe("      tcp_socket:\n        host: db\n").1 == ["process-compose.yml:5:7: error: processes.a.readiness_probe.tcp_socket.port: required"])
     }
 
     @Test func probeWithoutACheckIsAnError() {
-        #expect(probe("      period_seconds: 5\n").1 == ["process-compose.yml:5:7: error: processes.a.readiness_probe: a probe needs one of 'exec', 'http_get' or 'tcp_socket'"])
+        #expect(
+            probe("      period_seconds: 5\n").1 == [
+                "process-compose.yml:5:7: error: processes.a.readiness_probe: a probe needs one of 'exec', 'http_get' or 'tcp_socket'"
+            ])
     }
 
     @Test func execWinsWhenSeveralChecksAreGiven() {
@@ -67,12 +80,16 @@ import Testing
     @Test func statusCodeOutsideTheSuccessRangeFallsBackTo200() {
         let (probe, messages) = probe("      http_get:\n        port: 80\n        status_code: 500\n")
         #expect(probe?.check == .httpGet(host: "127.0.0.1", port: 80, path: "/", scheme: "http", headers: [:], statusCode: 200))
-        #expect(messages == ["process-compose.yml:7:22: warning: processes.a.readiness_probe.http_get.status_code: 500 is outside 1…399; using 200 as process-compose does"])
+        #expect(
+            messages == [
+                "process-compose.yml:7:22: warning: processes.a.readiness_probe.http_get.status_code: 500 is outside 1…399; using 200 as process-compose does"
+            ])
     }
 
     @Test func livenessProbeAndExecWorkingDir() {
         let result = loadConfig(
-            "processes:\n  a:\n    command: x\n    liveness_probe:\n      exec:\n        command: check\n        working_dir: tools\n      failure_threshold: 5\n")
+            "processes:\n  a:\n    command: x\n    liveness_probe:\n      exec:\n        command: check\n        working_dir: tools\n      failure_threshold: 5\n"
+        )
         #expect(result.service("a")?.livenessProbe == ProbeConfig(check: .exec(command: "check", workingDir: "/app/tools"), failureThreshold: 5))
     }
 }

@@ -92,7 +92,7 @@ struct ConfigDocuments {
     }
 
     private static func disablesExpansion(_ root: ConfigNode) -> Bool {
-        guard let node = root["disable_env_expansion"], case let .scalar(text, .plain) = node.content else { return false }
+        guard let node = root["disable_env_expansion"], case .scalar(let text, .plain) = node.content else { return false }
         return text == "true" || text == "True" || text == "TRUE"
     }
 

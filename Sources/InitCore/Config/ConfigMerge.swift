@@ -35,7 +35,7 @@ enum ConfigMerge {
         switch (base.content, override.content) {
         case (.mapping, .mapping):
             return mergeMapping(base, override) { _, a, b in mergeGeneric(a, b) }
-        case let (.sequence(a), .sequence(b)):
+        case (.sequence(let a), .sequence(let b)):
             return ConfigNode(.sequence(a + b), position: override.position, tag: override.tag)
         default:
             return override

@@ -21,7 +21,7 @@ struct ConfigNode: Sendable {
     init(_ node: YAMLNode, file: String, log: inout DiagnosticLog) {
         let position = SourcePosition(file: file, location: node.location)
         switch node.content {
-        case let .scalar(text, style):
+        case .scalar(let text, let style):
             self.init(.scalar(text: text, style: style), position: position, tag: node.tag)
         case .sequence(let items):
             self.init(.sequence(items.map { ConfigNode($0, file: file, log: &log) }), position: position, tag: node.tag)
@@ -47,7 +47,7 @@ struct ConfigNode: Sendable {
 
     /// True for `~`, `null`, an empty plain scalar: YAML's "no value".
     var isNull: Bool {
-        guard case let .scalar(text, style) = content, style == .plain, !hasStringTag else { return false }
+        guard case .scalar(let text, let style) = content, style == .plain, !hasStringTag else { return false }
         return text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
     }
 
@@ -69,7 +69,7 @@ struct ConfigNode: Sendable {
         switch content {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
-        case let .scalar(text, style):
+        case .scalar(let text, let style):
             if isNull { return "null" }
             return style == .plain ? "'\(text)'" : "the string \"\(text)\""
         }

@@ -102,11 +102,11 @@ extension ProbeConfig {
     var json: JSONValue {
         let check: (String, JSONValue)
         switch self.check {
-        case let .exec(command, workingDir):
+        case .exec(let command, let workingDir):
             var members: [(String, JSONValue)] = [("command", .string(command))]
             if let workingDir { members.append(("working_dir", .string(workingDir))) }
             check = ("exec", .object(members))
-        case let .httpGet(host, port, path, scheme, headers, statusCode):
+        case .httpGet(let host, let port, let path, let scheme, let headers, let statusCode):
             check = (
                 "http_get",
                 .object([
@@ -115,7 +115,7 @@ extension ProbeConfig {
                     ("status_code", .int(Int64(statusCode))),
                 ])
             )
-        case let .tcp(host, port):
+        case .tcp(let host, let port):
             check = ("tcp_socket", .object([("host", .string(host)), ("port", .int(Int64(port)))]))
         }
         return .object([

@@ -15,7 +15,7 @@ struct FieldReader {
 
     mutating func bool(_ node: ConfigNode?, _ path: String) -> Bool? {
         guard let node, !node.isNull else { return nil }
-        if case let .scalar(text, .plain) = node.content, !node.hasStringTag {
+        if case .scalar(let text, .plain) = node.content, !node.hasStringTag {
             switch text {
             case "true", "True", "TRUE": return true
             case "false", "False", "FALSE": return false
@@ -27,7 +27,7 @@ struct FieldReader {
 
     mutating func int(_ node: ConfigNode?, _ path: String) -> Int? {
         guard let node, !node.isNull else { return nil }
-        if case let .scalar(text, .plain) = node.content, !node.hasStringTag, let value = Self.parseInt(text) {
+        if case .scalar(let text, .plain) = node.content, !node.hasStringTag, let value = Self.parseInt(text) {
             return value
         }
         return mismatch(node, path, "an integer")

@@ -43,7 +43,7 @@ extension ConfigNode {
         switch content {
         case .mapping(let entries): return entries.isEmpty
         case .sequence(let items): return items.isEmpty
-        case let .scalar(text, style):
+        case .scalar(let text, let style):
             if isNull { return true }
             if style == .plain { return ["false", "False", "FALSE", "0"].contains(text) }
             return text.isEmpty

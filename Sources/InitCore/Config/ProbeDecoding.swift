@@ -57,8 +57,8 @@ extension FieldReader {
         guard mapping(node, path, schema: ConfigSchemas.httpCheck) != nil else { return nil }
         let host = nonEmpty(string(node["host"], "\(path).host")) ?? "127.0.0.1"
         let scheme = nonEmpty(string(node["scheme"], "\(path).scheme")) ?? "http"
-        var path_ = nonEmpty(string(node["path"], "\(path).path")) ?? "/"
-        if !path_.hasPrefix("/") { path_ = "/" + path_ }
+        var urlPath = nonEmpty(string(node["path"], "\(path).path")) ?? "/"
+        if !urlPath.hasPrefix("/") { urlPath = "/" + urlPath }
         var valid = true
         if scheme != "http" {
             // No TLS in a Foundation-free static binary; fail before anything runs rather than at the first probe.
@@ -84,7 +84,7 @@ extension FieldReader {
             statusCode = 200
         }
         guard valid, let port else { return nil }
-        return .httpGet(host: host, port: port, path: path_, scheme: scheme, headers: headers, statusCode: statusCode)
+        return .httpGet(host: host, port: port, path: urlPath, scheme: scheme, headers: headers, statusCode: statusCode)
     }
 
     private mutating func tcpCheck(_ node: ConfigNode, _ path: String, key: SourcePosition) -> ProbeConfig.Check? {

@@ -29,7 +29,8 @@ extension FieldReader {
         draft.orderedShutdown = bool(root["ordered_shutdown"], "ordered_shutdown") ?? true
         draft.logLength = nonNegativeInt(root["log_length"], "log_length") ?? 1000
         if let level = string(root["log_level"], "log_level"), !Self.upstreamLogLevels.contains(level.lowercased()) {
-            log.strictError("log_level: unknown log level '\(level)'; valid values are: \(Self.upstreamLogLevels.joined(separator: ", "))", at: root["log_level"]?.position)
+            log.strictError(
+                "log_level: unknown log level '\(level)'; valid values are: \(Self.upstreamLogLevels.joined(separator: ", "))", at: root["log_level"]?.position)
         }
         draft.environment = environment(root["environment"], "environment")
         draft.shell = shell(root["shell"], defaultCommand: nonEmpty(hostEnvironment["COMPOSE_SHELL"]) ?? "/bin/sh")
@@ -63,7 +64,9 @@ extension FieldReader {
             if Self.pcinitLogLevels.contains(level) {
                 settings.logLevel = level
             } else {
-                log.error("x-pcinit.log_level: invalid value '\(level)'; valid values are: \(Self.pcinitLogLevels.joined(separator: ", "))", at: node["log_level"]?.position)
+                log.error(
+                    "x-pcinit.log_level: invalid value '\(level)'; valid values are: \(Self.pcinitLogLevels.joined(separator: ", "))",
+                    at: node["log_level"]?.position)
             }
         }
         var positions: [SourcePosition] = []

@@ -90,7 +90,8 @@ struct ServiceAssembly {
             mainDependsOn = expanded
         }
 
-        let graph = DependencyGraph(names: services.map(\.name), edges: Dictionary(services.map { ($0.name, $0.dependsOn.map(\.service)) }, uniquingKeysWith: { a, _ in a }))
+        let graph = DependencyGraph(
+            names: services.map(\.name), edges: Dictionary(services.map { ($0.name, $0.dependsOn.map(\.service)) }, uniquingKeysWith: { a, _ in a }))
         if let cycle = graph.findCycle() {
             let first = services.first { $0.name == cycle[0] }
             let position = first.flatMap { s in s.location.map { SourcePosition(file: s.file ?? "", location: $0) } }
@@ -120,7 +121,8 @@ struct ServiceAssembly {
             break
         }
         if target.service.disabled && !draft.service.disabled {
-            log.strictError("\(path): '\(target.service.name)' is disabled; it starts only when named on the command line or started by hand", at: dependency.position)
+            log.strictError(
+                "\(path): '\(target.service.name)' is disabled; it starts only when named on the command line or started by hand", at: dependency.position)
         }
     }
 }
