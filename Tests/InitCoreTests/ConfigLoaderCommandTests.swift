@@ -186,3 +186,11 @@ import Testing
         #expect(result.service("other")?.launchTimeout == .seconds(5))
     }
 }
+
+@Suite struct ConfigLoaderEnvironmentSwitchTests {
+    @Test func pcDisabledProcessesDisablesByName() {
+        let result = loadConfig(
+            "processes:\n  a:\n    command: x\n  b:\n    command: x\n  c:\n    command: x\n", environment: ["PC_DISABLED_PROCESSES": "a, c"])
+        #expect(result.config?.services.map(\.disabled) == [true, false, true])
+    }
+}

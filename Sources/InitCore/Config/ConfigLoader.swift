@@ -60,9 +60,13 @@ public struct ConfigLoader {
 
         let context = ProcessDecodingContext(
             workingDirectory: workingDirectory, dotEnvLoader: dotEnvLoader, maxBackoff: project.pcinit.maxBackoff ?? .seconds(30))
+        // process-compose's PC_DISABLED_PROCESSES=a,b disables processes without editing the file.
+        let disabledByEnvironment = Set((environment["PC_DISABLED_PROCESSES"] ?? "").split(separator: ",").map { String($0.trimmingSpaces()) })
         var drafts: [ProcessDraft] = []
         for entry in project.processes {
-            if let draft = reader.process(name: entry.key, entry: entry, context: context) { drafts.append(draft) }
+            guard var draft = reader.process(name: entry.key, entry: entry, context: context) else { continue }
+            if disabledByEnvironment.contains(entry.key) { draft.service.disabled = true }
+            drafts.append(draft)
         }
         let assembly = ServiceAssembly(drafts: drafts, declaredNames: project.processes.map(\.key), project: project, dotEnv: dotEnv)
         let (services, mainDependsOn) = assembly.assemble(log: &reader.log)
