@@ -172,7 +172,8 @@ extension Supervisor {
                 serviceDownAfterStop(id, purpose: .stayDown, ending: "given up on; left to the final cleanup", code: 0, now: now)
             }
         }
-        log(killed.isEmpty ? "\(reason)" : "\(reason), killing \(killed.joined(separator: ", "))")
+        guard !killed.isEmpty else { return }
+        log("\(reason), killing \(killed.joined(separator: ", "))")
         output += signals
     }
 }
