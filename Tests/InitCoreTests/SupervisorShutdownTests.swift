@@ -38,7 +38,8 @@ import Testing
             ])
         #expect(
             h.exited("api", .exited(0), at: 3) == [
-                .log("api stopped (exited 0)"), .log("db stopping (SIGTERM)"), .signal(pid: 100, signal: 15, toGroup: true),
+                .log("api stopped (exited 0)"), .log("db stopping (SIGTERM)"),
+                .signal(pid: 100, signal: 15, toGroup: true),
             ])
         #expect(h.exited("db", .exited(0), at: 4) == [.log("db stopped (exited 0)"), .exit(code: 0)])
         #expect(h.send(.tick, at: 5) == [])
@@ -136,7 +137,9 @@ import Testing
     }
 
     @Test func shutdownCommandSuccessWaitsForTheExit() {
-        var h = Harness([service("nginx") { $0.shutdown = ShutdownConfig(command: "nginx -s quit", timeout: .seconds(3)) }])
+        var h = Harness([
+            service("nginx") { $0.shutdown = ShutdownConfig(command: "nginx -s quit", timeout: .seconds(3)) }
+        ])
         h.beginAndSpawnAll()
         #expect(
             h.send(.stopRequested(signal: 15), at: 0) == [
@@ -148,7 +151,9 @@ import Testing
     }
 
     @Test func shutdownCommandSuccessStillEndsInSigkillAtTheTimeout() {
-        var h = Harness([service("nginx") { $0.shutdown = ShutdownConfig(command: "nginx -s quit", timeout: .seconds(3)) }])
+        var h = Harness([
+            service("nginx") { $0.shutdown = ShutdownConfig(command: "nginx -s quit", timeout: .seconds(3)) }
+        ])
         h.beginAndSpawnAll()
         h.send(.stopRequested(signal: 15), at: 0)
         h.send(.shutdownCommandFinished(0, success: true), at: 1)
@@ -201,7 +206,8 @@ import Testing
         #expect(h.send(.stopRequested(signal: 15)) == [.log("stopping all services: SIGTERM received")])
         #expect(
             h.spawned("web") == [
-                .log("web started (pid 100)"), .log("web stopping (SIGTERM)"), .signal(pid: 100, signal: 15, toGroup: true),
+                .log("web started (pid 100)"), .log("web stopping (SIGTERM)"),
+                .signal(pid: 100, signal: 15, toGroup: true),
             ])
     }
 
