@@ -66,7 +66,10 @@ import Testing
         // The check takes longer than the period: the next one starts when it answers, not before.
         #expect(h.tick(at: 3.5) == [])
         #expect(h.supervisor.nextDeadline == nil)
-        #expect(h.send(.probeFinished(0, .readiness, success: true, detail: ""), at: 4) == [.log("db ready"), .runProbe(0, .readiness)])
+        #expect(
+            h.send(.probeFinished(0, .readiness, success: true, detail: ""), at: 4) == [
+                .log("db ready"), .runProbe(0, .readiness),
+            ])
         #expect(h.send(.probeFinished(0, .readiness, success: true, detail: ""), at: 4.5) == [])
         #expect(h.supervisor.nextDeadline == at(6))
     }

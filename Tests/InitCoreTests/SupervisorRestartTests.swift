@@ -7,7 +7,8 @@ import Testing
         -> ServiceConfig
     {
         service("worker") {
-            $0.availability = Availability(restart: restart, backoff: .seconds(1), maxBackoff: .seconds(4), maxRestarts: maxRestarts)
+            $0.availability = Availability(
+                restart: restart, backoff: .seconds(1), maxBackoff: .seconds(4), maxRestarts: maxRestarts)
             configure(&$0)
         }
     }
@@ -46,7 +47,8 @@ import Testing
         var h = Harness([worker(.no)])
         h.send(.begin)
         h.spawned("worker")
-        #expect(h.exited("worker", .exited(1)) == [.log("worker exited 1"), .log("all services finished"), .exit(code: 1)])
+        #expect(
+            h.exited("worker", .exited(1)) == [.log("worker exited 1"), .log("all services finished"), .exit(code: 1)])
         #expect(h.state("worker") == .failed)
         #expect(h.status("worker").exitCode == 1)
         #expect(h.status("worker").lastExit == .exited(1))
@@ -56,7 +58,8 @@ import Testing
         var h = Harness([worker(.onFailure) { $0.successExitCodes = [3] }])
         h.send(.begin)
         h.spawned("worker")
-        #expect(h.exited("worker", .exited(3)) == [.log("worker exited 3"), .log("all services finished"), .exit(code: 0)])
+        #expect(
+            h.exited("worker", .exited(3)) == [.log("worker exited 3"), .log("all services finished"), .exit(code: 0)])
         #expect(h.state("worker") == .completed)
     }
 
@@ -146,7 +149,10 @@ import Testing
         h.beginAndSpawnAll()
         h.send(.restartService("worker"))
         #expect(h.exited("worker", .exited(0)) == [.log("worker exited 0, restarting now"), .spawn(0)])
-        #expect(h.send(.spawnFailed(0, reason: "no such directory: /srv", exitCode: 127)) == [.log("worker failed to start: no such directory: /srv")])
+        #expect(
+            h.send(.spawnFailed(0, reason: "no such directory: /srv", exitCode: 127)) == [
+                .log("worker failed to start: no such directory: /srv")
+            ])
         #expect(h.state("worker") == .failed)
         #expect(h.supervisor.nextDeadline == nil)
     }
@@ -196,12 +202,15 @@ import Testing
 
     @Test func restartDecisionTable() {
         let always = Availability(restart: .always, maxRestarts: 2)
-        #expect(RestartDecision.decide(availability: always, succeeded: true, failureCode: 0, restartsSoFar: 1) == .restart)
+        #expect(
+            RestartDecision.decide(availability: always, succeeded: true, failureCode: 0, restartsSoFar: 1) == .restart)
         #expect(
             RestartDecision.decide(availability: always, succeeded: true, failureCode: 0, restartsSoFar: 2)
                 == .finish(exhausted: true))
         let unlimited = Availability(restart: .onFailure, maxRestarts: 0)
-        #expect(RestartDecision.decide(availability: unlimited, succeeded: false, failureCode: 1, restartsSoFar: 999) == .restart)
+        #expect(
+            RestartDecision.decide(availability: unlimited, succeeded: false, failureCode: 1, restartsSoFar: 999)
+                == .restart)
         let exitOnFailure = Availability(restart: .exitOnFailure)
         #expect(
             RestartDecision.decide(availability: exitOnFailure, succeeded: false, failureCode: 7, restartsSoFar: 0)

@@ -89,7 +89,9 @@ import Testing
     @Test func processCompletedSuccessfullyWaitsForASuccessCode() {
         var h = Harness([
             service("migrate") { $0.successExitCodes = [3] },
-            service("api") { $0.dependsOn = [Dependency(service: "migrate", condition: .processCompletedSuccessfully)] },
+            service("api") {
+                $0.dependsOn = [Dependency(service: "migrate", condition: .processCompletedSuccessfully)]
+            },
         ])
         h.send(.begin)
         h.spawned("migrate")

@@ -51,7 +51,9 @@ struct Harness {
     }
 
     @discardableResult
-    mutating func exited(_ name: String, _ termination: ChildTermination, at seconds: Double? = nil) -> [SupervisorAction] {
+    mutating func exited(_ name: String, _ termination: ChildTermination, at seconds: Double? = nil)
+        -> [SupervisorAction]
+    {
         send(.exited(id(name), termination), at: seconds)
     }
 

@@ -79,7 +79,10 @@ struct ServiceRecord: Sendable {
     /// A stop requested while the spawn reply was outstanding; carried out when `.spawned` arrives.
     var stopWhenSpawned: StopPurpose?
 
-    init(spec: ServiceConfig, dependencies: [(service: ServiceID, condition: DependencyCondition)], shutdownLevel: Int, state: ServiceState) {
+    init(
+        spec: ServiceConfig, dependencies: [(service: ServiceID, condition: DependencyCondition)], shutdownLevel: Int,
+        state: ServiceState
+    ) {
         self.spec = spec
         self.dependencies = dependencies
         self.shutdownLevel = shutdownLevel

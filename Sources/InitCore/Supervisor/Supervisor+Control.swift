@@ -1,4 +1,4 @@
-/// Control socket requests. Each answers with exactly one `.controlReply`.
+/// Control socket requests. Each is answered by exactly one `.controlReply`, after the actions it caused.
 /// - start: a service that ended, was skipped, or is disabled goes back to pending and starts once its
 ///   dependencies hold (they are evaluated again; one that cannot hold skips it again). A restarting one
 ///   skips the rest of its backoff.
@@ -75,6 +75,6 @@ extension Supervisor {
     }
 
     mutating func reply(_ success: Bool, _ message: String) {
-        output.append(.controlReply(success: success, message: message))
+        controlReply = .controlReply(success: success, message: message)
     }
 }

@@ -49,7 +49,9 @@ extension Supervisor {
             for id in records.indices where records[id].state == .pending {
                 guard case .running = phase else { return }
                 let verdicts = records[id].dependencies.map { verdict(of: $0.service, for: $0.condition) }
-                if let reason = verdicts.lazy.compactMap({ if case .cannotHold(let why) = $0 { why } else { nil } }).first {
+                if let reason = verdicts.lazy.compactMap({ if case .cannotHold(let why) = $0 { why } else { nil } })
+                    .first
+                {
                     skip(id, because: reason, now: now)
                     changed = true
                 } else if verdicts.allSatisfy({ $0 == .holds }) {

@@ -53,14 +53,17 @@ extension Supervisor {
         records[id].stopWhenSpawned = nil
         if let stop = records[id].stop {
             records[id].stop = nil
-            serviceDownAfterStop(id, purpose: stop.purpose, ending: LogText.ending(termination), code: termination.shellCode, now: now)
+            serviceDownAfterStop(
+                id, purpose: stop.purpose, ending: LogText.ending(termination), code: termination.shellCode, now: now)
         } else {
-            serviceEnded(id, succeeded: succeeded, code: termination.shellCode, ending: LogText.ending(termination), now: now)
+            serviceEnded(
+                id, succeeded: succeeded, code: termination.shellCode, ending: LogText.ending(termination), now: now)
         }
     }
 
     /// A stopped service is down (its process exited, or its daemon's shutdown command finished).
-    mutating func serviceDownAfterStop(_ id: ServiceID, purpose: StopPurpose, ending: String, code: Int32, now: Instant) {
+    mutating func serviceDownAfterStop(_ id: ServiceID, purpose: StopPurpose, ending: String, code: Int32, now: Instant)
+    {
         let name = records[id].name
         switch purpose {
         case .stayDown:
@@ -109,14 +112,16 @@ extension Supervisor {
     }
 
     /// `exit_on_failure` and `exit_on_end` for a service that ended for good.
-    mutating func applyEndRules(_ id: ServiceID, succeeded: Bool, code: Int32, decision: RestartDecision, now: Instant) {
+    mutating func applyEndRules(_ id: ServiceID, succeeded: Bool, code: Int32, decision: RestartDecision, now: Instant)
+    {
         let availability = records[id].spec.availability
         if case .endRun(let runCode, let exhausted) = decision {
             beginRunStop(exhausted ? .restartsExhausted(id) : .serviceFailed(id, code: runCode), now: now)
         } else if availability.restart == .exitOnFailure && !succeeded {
             beginRunStop(.serviceFailed(id, code: code), now: now)
         } else if availability.exitOnEnd {
-            beginRunStop(.serviceEnded(id, code: ExitCodePolicy.endCode(succeeded: succeeded, shellCode: code)), now: now)
+            beginRunStop(
+                .serviceEnded(id, code: ExitCodePolicy.endCode(succeeded: succeeded, shellCode: code)), now: now)
         }
     }
 

@@ -44,7 +44,7 @@ extension Supervisor {
             // A process spawned after the stop escalated gets no grace.
             records[id].stop?.killSent = true
             log("\(name) killed (stop escalated)")
-            output.append(.signal(pid: pid, signal: Signal.kill, toGroup: true))
+            output.append(.signal(pid: pid, signal: SignalNumber.kill, toGroup: true))
         } else if shutdown.command != nil {
             log("\(name) stopping (shutdown command)")
             output.append(.runShutdownCommand(id, timeout: shutdown.timeout))
@@ -70,7 +70,7 @@ extension Supervisor {
             guard !success, !stop.killSent else { return }
             records[id].stop?.killSent = true
             log("\(name) shutdown command failed, killing")
-            output.append(.signal(pid: pid, signal: Signal.kill, toGroup: true))
+            output.append(.signal(pid: pid, signal: SignalNumber.kill, toGroup: true))
         } else {
             // A launched daemon: the command is the only stop there is.
             records[id].stop = nil
@@ -164,15 +164,17 @@ extension Supervisor {
                 records[id].stop?.purpose = .stayDown
                 records[id].stop?.killSent = true
                 killed.append(records[id].name)
-                signals.append(.signal(pid: pid, signal: Signal.kill, toGroup: true))
+                signals.append(.signal(pid: pid, signal: SignalNumber.kill, toGroup: true))
             } else if records[id].state == .starting {
                 records[id].stopWhenSpawned = .stayDown
             } else {
                 records[id].stop = nil
-                serviceDownAfterStop(id, purpose: .stayDown, ending: "given up on; left to the final cleanup", code: 0, now: now)
+                serviceDownAfterStop(
+                    id, purpose: .stayDown, ending: "given up on; left to the final cleanup", code: 0, now: now)
             }
         }
-        log(killed.isEmpty ? "\(reason)" : "\(reason), killing \(killed.joined(separator: ", "))")
+        guard !killed.isEmpty else { return }
+        log("\(reason), killing \(killed.joined(separator: ", "))")
         output += signals
     }
 }

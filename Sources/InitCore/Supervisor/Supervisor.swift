@@ -30,6 +30,8 @@ public struct Supervisor: Sendable {
     var stopSignalsReceived = 0
     /// Actions produced while handling the current event.
     var output: [SupervisorAction] = []
+    /// The answer to the current control event, placed after its effects.
+    var controlReply: SupervisorAction?
 
     /// - Parameters:
     ///   - selection: service names (or replica base names) from the command line; empty runs every enabled
@@ -137,9 +139,18 @@ public struct Supervisor: Sendable {
             }
         }
         output = []
+        controlReply = nil
         apply(event, now: now)
         settle(now: now)
-        defer { output = [] }
+        if let controlReply {
+            // The reply goes last, but `.exit` stays the very last action.
+            let beforeExit = if case .exit? = output.last { output.count - 1 } else { output.count }
+            output.insert(controlReply, at: beforeExit)
+        }
+        defer {
+            output = []
+            controlReply = nil
+        }
         return output
     }
 
@@ -203,7 +214,7 @@ public struct Supervisor: Sendable {
             if let stop = records[id].stop, !stop.killSent, stop.killAt <= now, let pid = records[id].pid {
                 records[id].stop?.killSent = true
                 log("\(records[id].name) killed after \(LogText.duration(stop.killAt - stop.startedAt))")
-                output.append(.signal(pid: pid, signal: Signal.kill, toGroup: true))
+                output.append(.signal(pid: pid, signal: SignalNumber.kill, toGroup: true))
             }
             runDueProbes(id, now: now)
         }
@@ -220,6 +231,6 @@ public struct Supervisor: Sendable {
 }
 
 /// Signal numbers the supervisor sends itself (Linux).
-enum Signal {
+enum SignalNumber {
     static let kill: Int32 = 9
 }
