@@ -165,7 +165,7 @@ extension FieldReader {
         guard let node, mapping(node, path, schema: ConfigSchemas.shutdown) != nil else { return result }
         result.command = nonEmpty(string(node["command"], "\(path).command"))
         if let signalNode = node["signal"], let text = string(signalNode, "\(path).signal") {
-            if let number = SignalNames.parse(text) {
+            if let number = SignalNames.number(of: text) {
                 result.signal = number
             } else {
                 log.error("\(path).signal: unknown signal '\(text)'; use a name such as SIGTERM, TERM or a number from 1 to 31", at: signalNode.position)
