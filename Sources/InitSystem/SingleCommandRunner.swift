@@ -109,7 +109,7 @@ public final class SingleCommandRunner {
         let outcome = Reaper.reapAll { pid, termination in
             if pid == childPID {
                 childResult = termination
-                exitCode = termination.shellExitCode
+                exitCode = termination.shellCode
                 Log.debug("\(settings.arguments[0]) (pid \(pid)) \(termination)")
             } else {
                 Log.debug("reaped pid \(pid) (\(termination))")

@@ -37,6 +37,8 @@ struct PCInit {
             return 0
         case .run(let options):
             return run(options, signals: signals)
+        case .config(let global, let raw):
+            return ConfigCommand.run(global, raw: raw)
         default:
             Log.error("this command is not available yet in this build")
             return 2
@@ -44,6 +46,10 @@ struct PCInit {
     }
 
     static func run(_ options: RunOptions, signals: InheritedSignals) -> Int32 {
+        let files = ConfigCommand.discover(options.global)
+        if !files.isEmpty {
+            return ConfigMode.run(options, files: files, signals: signals)
+        }
         let command = options.command ?? options.positionals
         guard !command.isEmpty else {
             Log.error("nothing to run: no config file found and no command given (see pcinit --help)")

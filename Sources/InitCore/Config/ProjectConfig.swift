@@ -16,6 +16,8 @@ public struct ProjectConfig: Sendable, Equatable {
     public var pcinit: PCInitSettings
     /// Files the configuration was read from, in merge order.
     public var files: [String]
+    /// Top-level `name:` (process-compose's project name), if set.
+    public var name: String?
 
     public init(
         services: [ServiceConfig] = [],
@@ -24,7 +26,8 @@ public struct ProjectConfig: Sendable, Equatable {
         logLength: Int = 1000,
         isStrict: Bool = false,
         pcinit: PCInitSettings = .init(),
-        files: [String] = []
+        files: [String] = [],
+        name: String? = nil
     ) {
         self.services = services
         self.shell = shell
@@ -33,6 +36,7 @@ public struct ProjectConfig: Sendable, Equatable {
         self.isStrict = isStrict
         self.pcinit = pcinit
         self.files = files
+        self.name = name
     }
 }
 
@@ -220,6 +224,10 @@ public struct ServiceConfig: Sendable, Equatable {
     public var description: String?
     /// Where the service was declared, for messages.
     public var location: SourceLocation?
+    /// Daemons (`is_daemon`): how long to wait for the launcher's stdout/stderr to close (default 5 s).
+    public var launchTimeout: Duration
+    /// The file `location` is in.
+    public var file: String?
 
     public init(
         name: String,
@@ -239,7 +247,9 @@ public struct ServiceConfig: Sendable, Equatable {
         disabled: Bool = false,
         isDaemon: Bool = false,
         description: String? = nil,
-        location: SourceLocation? = nil
+        location: SourceLocation? = nil,
+        launchTimeout: Duration = .seconds(5),
+        file: String? = nil
     ) {
         self.name = name
         self.baseName = baseName ?? name
@@ -259,6 +269,8 @@ public struct ServiceConfig: Sendable, Equatable {
         self.isDaemon = isDaemon
         self.description = description
         self.location = location
+        self.launchTimeout = launchTimeout
+        self.file = file
     }
 
     /// Whether `code` counts as a successful exit.

@@ -1,0 +1,120 @@
+/// Reads config files into trees: raw text → `${VAR}` expansion → YAML → `ConfigNode`, following
+/// top-level `extends:` (the extended file comes first, then the extending one).
+struct ConfigDocuments {
+    var readFile: (String) -> FileContents
+    var lookup: (String) -> String?
+    var parseYAML: ConfigLoader.ParseYAML
+    /// Display names of the files read, in merge order.
+    var loadedFiles: [String] = []
+
+    mutating func load(display: String, absolute: String, explicit: Set<String>, chain: [String], log: inout DiagnosticLog) -> [ConfigNode] {
+        let text: String
+        switch readFile(absolute) {
+        case .text(let contents): text = contents
+        case .missing:
+            log.error("cannot read config file: no such file", at: nil, file: display)
+            return []
+        case .unreadable(let reason):
+            log.error("cannot read config file: \(reason)", at: nil, file: display)
+            return []
+        }
+        guard let root = parse(text, file: display, log: &log) else { return [] }
+
+        var roots: [ConfigNode] = []
+        if let extends = root["extends"], case .scalar(let target, _) = extends.content, !extends.isNull, !target.isEmpty {
+            let targetAbsolute = ConfigPath.join(ConfigPath.directory(of: absolute), target)
+            let targetDisplay = ConfigPath.isAbsolute(target) ? target : ConfigPath.join(ConfigPath.directory(of: display), target)
+            if chain.contains(targetAbsolute) || targetAbsolute == absolute {
+                log.error("extends: '\(target)' is circular (it leads back to a file that extends it)", at: extends.position)
+            } else if explicit.contains(targetAbsolute) {
+                log.error("extends: '\(target)' is also given with -f; give only the extending file", at: extends.position)
+            } else {
+                let extended = load(display: targetDisplay, absolute: targetAbsolute, explicit: explicit, chain: chain + [absolute], log: &log)
+                let directory = ConfigPath.directory(of: targetAbsolute)
+                roots += extended.enumerated().map { i, node in
+                    // Only the directly extended file's processes run from its directory (deeper ones got theirs).
+                    i == extended.count - 1 ? Self.defaultingWorkingDirectories(node, to: directory) : node
+                }
+            }
+        }
+        loadedFiles.append(display)
+        roots.append(root)
+        return roots
+    }
+
+    /// Expands, parses; `disable_env_expansion: true` re-parses the raw text, as process-compose does.
+    private func parse(_ raw: String, file: String, log: inout DiagnosticLog) -> ConfigNode? {
+        var expansionError: EnvExpansionError?
+        var text = raw
+        do {
+            text = try EnvExpander.expand(raw, lookup: lookup)
+        } catch {
+            expansionError = error
+        }
+        var parseLog = DiagnosticLog()
+        var root = parseYAML(text, file: file, log: &parseLog)
+        let wantsRaw = root.map { Self.disablesExpansion($0) } ?? false
+        if expansionError != nil || wantsRaw {
+            var rawLog = DiagnosticLog()
+            let rawRoot = parseYAML(raw, file: file, log: &rawLog)
+            if let rawRoot, Self.disablesExpansion(rawRoot) {
+                root = rawRoot
+                parseLog = rawLog
+                expansionError = nil
+            }
+        }
+        if let expansionError {
+            log.error(expansionError.message, at: SourcePosition(file: file, location: expansionError.location))
+            return nil
+        }
+        log.items += parseLog.items
+        return root
+    }
+
+    private func parseYAML(_ text: String, file: String, log: inout DiagnosticLog) -> ConfigNode? {
+        let document: YAMLNode?
+        do {
+            document = try parseYAML(text, file)
+        } catch {
+            log.error(error.message, at: SourcePosition(file: file, location: error.location))
+            return nil
+        }
+        guard let document else {
+            return ConfigNode(.mapping([]), position: SourcePosition(file: file, location: SourceLocation(line: 1, column: 1)))
+        }
+        let root = ConfigNode(document, file: file, log: &log)
+        if root.isNull { return ConfigNode(.mapping([]), position: root.position) }
+        guard root.entries != nil else {
+            log.error("expected a mapping with 'processes' at the top level, found \(root.kindDescription)", at: root.position)
+            return nil
+        }
+        return root
+    }
+
+    private static func disablesExpansion(_ root: ConfigNode) -> Bool {
+        guard let node = root["disable_env_expansion"], case .scalar(let text, .plain) = node.content else { return false }
+        return text == "true" || text == "True" || text == "TRUE"
+    }
+
+    /// Processes of an extended file without `working_dir` run in that file's directory; a relative one is relative to it.
+    static func defaultingWorkingDirectories(_ root: ConfigNode, to directory: String) -> ConfigNode {
+        guard var entries = root.entries, let i = entries.firstIndex(where: { $0.key == "processes" }),
+            var processes = entries[i].value.entries
+        else { return root }
+        for p in processes.indices {
+            guard var fields = processes[p].value.entries else { continue }
+            if let w = fields.firstIndex(where: { $0.key == "working_dir" }),
+                case .scalar(let dir, _) = fields[w].value.content, !fields[w].value.isNull, !dir.isEmpty
+            {
+                fields[w].value = .string(ConfigPath.join(directory, dir), at: fields[w].value.position)
+            } else {
+                fields.removeAll { $0.key == "working_dir" }
+                let position = processes[p].keyPosition
+                fields.append(ConfigEntry(key: "working_dir", keyPosition: position, value: .string(directory, at: position)))
+            }
+            processes[p].value = ConfigNode(.mapping(fields), position: processes[p].value.position, tag: processes[p].value.tag)
+        }
+        entries[i].value = ConfigNode(.mapping(processes), position: entries[i].value.position, tag: entries[i].value.tag)
+        return ConfigNode(.mapping(entries), position: root.position, tag: root.tag)
+    }
+}

@@ -1,0 +1,140 @@
+/// A `${...}` that cannot be expanded, with the place of its `$`.
+struct EnvExpansionError: Error, Equatable {
+    var location: SourceLocation
+    var message: String
+}
+
+/// Expands environment references in a config file's raw text, before YAML parsing, as
+/// process-compose does: `$$` → `$`, `${VAR}`, `${VAR:-default}`, `${VAR-default}` (also `:=`/`=`,
+/// which behave like `:-`/`-` here because nothing is assigned). An undefined variable becomes
+/// empty. A bare `$VAR` is left alone so the service's shell expands it at run time.
+/// Other envsubst operators (`${#v}`, `${v^^}`, `${v/p/r}`, …) are reported as unsupported.
+enum EnvExpander {
+    static func expand(_ text: String, lookup: (String) -> String?) throws(EnvExpansionError) -> String {
+        // Fast path: most files have no `$` at all.
+        guard text.utf8.contains(UInt8(ascii: "$")) else { return text }
+        let scalars = Array(text.unicodeScalars)
+        var cursor = Cursor(line: 1, column: 1)
+        return try expand(scalars[...], cursor: &cursor, lookup: lookup)
+    }
+
+    /// Where the scanner is, to report `line:col`.
+    struct Cursor {
+        var line: Int
+        var column: Int
+
+        mutating func advance(over scalar: Unicode.Scalar) {
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+
+        var location: SourceLocation { SourceLocation(line: line, column: column) }
+    }
+
+    private static func expand(
+        _ text: ArraySlice<Unicode.Scalar>, cursor: inout Cursor, lookup: (String) -> String?
+    ) throws(EnvExpansionError) -> String {
+        var out = String.UnicodeScalarView()
+        var i = text.startIndex
+        while i < text.endIndex {
+            let scalar = text[i]
+            guard scalar == "$", i + 1 < text.endIndex else {
+                out.append(scalar)
+                cursor.advance(over: scalar)
+                i += 1
+                continue
+            }
+            let next = text[i + 1]
+            if next == "$" {
+                out.append("$")
+                cursor.column += 2
+                i += 2
+            } else if next == "{" {
+                let start = cursor.location
+                let close = try closingBrace(in: text, after: i + 2, start: start)
+                let body = text[(i + 2)..<close]
+                let value = try substitute(body, start: start, lookup: lookup)
+                out.append(contentsOf: value.unicodeScalars)
+                for s in text[i...close] { cursor.advance(over: s) }
+                i = close + 1
+            } else {
+                out.append(scalar)
+                cursor.column += 1
+                i += 1
+            }
+        }
+        return String(out)
+    }
+
+    /// Index of the `}` closing the `${` whose body starts at `from`; nested `${…}` are skipped.
+    private static func closingBrace(
+        in text: ArraySlice<Unicode.Scalar>, after from: Int, start: SourceLocation
+    ) throws(EnvExpansionError) -> Int {
+        var depth = 0
+        var j = from
+        while j < text.endIndex {
+            let s = text[j]
+            if s == "\n" { break }
+            if s == "$", j + 1 < text.endIndex, text[j + 1] == "$" {
+                j += 2
+                continue
+            }
+            if s == "$", j + 1 < text.endIndex, text[j + 1] == "{" {
+                depth += 1
+                j += 2
+                continue
+            }
+            if s == "}" {
+                if depth == 0 { return j }
+                depth -= 1
+            }
+            j += 1
+        }
+        throw EnvExpansionError(location: start, message: "unterminated '${' (no closing '}' on this line)")
+    }
+
+    private static func substitute(
+        _ body: ArraySlice<Unicode.Scalar>, start: SourceLocation, lookup: (String) -> String?
+    ) throws(EnvExpansionError) -> String {
+        var nameEnd = body.startIndex
+        while nameEnd < body.endIndex, isNameScalar(body[nameEnd], first: nameEnd == body.startIndex) { nameEnd += 1 }
+        let name = String(String.UnicodeScalarView(body[body.startIndex..<nameEnd]))
+        let whole = "${" + String(String.UnicodeScalarView(body)) + "}"
+        guard !name.isEmpty else {
+            throw EnvExpansionError(location: start, message: "bad substitution '\(whole)': expected a variable name")
+        }
+        let rest = body[nameEnd...]
+        if rest.isEmpty { return lookup(name) ?? "" }
+
+        let treatEmptyAsUnset: Bool
+        let defaultStart: Int
+        if rest.starts(with: [":", "-"]) || rest.starts(with: [":", "="]) {
+            treatEmptyAsUnset = true
+            defaultStart = nameEnd + 2
+        } else if rest.first == "-" || rest.first == "=" {
+            treatEmptyAsUnset = false
+            defaultStart = nameEnd + 1
+        } else {
+            throw EnvExpansionError(
+                location: start,
+                message: "unsupported substitution '\(whole)': pcinit supports ${VAR}, ${VAR:-default} and ${VAR-default}"
+            )
+        }
+        if let value = lookup(name), !(treatEmptyAsUnset && value.isEmpty) { return value }
+        // The default is itself expanded (`${A:-${B}}`); its column is after `${NAME:-`.
+        var cursor = Cursor(line: start.line, column: start.column + 2 + (defaultStart - body.startIndex))
+        return try expand(body[defaultStart...], cursor: &cursor, lookup: lookup)
+    }
+
+    private static func isNameScalar(_ s: Unicode.Scalar, first: Bool) -> Bool {
+        switch s {
+        case "A"..."Z", "a"..."z", "_": return true
+        case "0"..."9": return !first
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,149 @@
+/// What pcinit does with each key of one mapping level of the config.
+struct KeySchema {
+    /// Keys pcinit reads.
+    var supported: Set<String>
+    /// Keys accepted and ignored: key → why (nil: silently, because ignoring them changes nothing).
+    var ignored: [String: String?] = [:]
+    /// process-compose features pcinit cannot honour: key → what the feature is. An error unless
+    /// the value is false/empty/null (then it asks for nothing and is accepted).
+    var unsupported: [String: String] = [:]
+    /// Keys a user may plausibly put here by mistake → the key they meant.
+    var hints: [String: String] = [:]
+    /// `x-*` keys are extensions, ignored (the top-level `x-pcinit` is read separately).
+    var allowsExtensions = true
+}
+
+extension FieldReader {
+    /// Reports unknown, ignored and unsupported keys of a mapping at `path`.
+    mutating func checkKeys(_ entries: [ConfigEntry], path: String, schema: KeySchema) {
+        for entry in entries {
+            let key = entry.key
+            if schema.supported.contains(key) { continue }
+            if schema.allowsExtensions && key.hasPrefix("x-") { continue }
+            if let reason = schema.ignored[key] {
+                if let reason { log.warning("\(path): '\(key)' is ignored by pcinit (\(reason))", at: entry.keyPosition) }
+                continue
+            }
+            if let feature = schema.unsupported[key] {
+                if !entry.value.asksForNothing {
+                    log.error("\(path): '\(key)' is not supported by pcinit (\(feature))", at: entry.keyPosition)
+                }
+                continue
+            }
+            var message = "\(path): unknown key '\(key)'"
+            if let hint = schema.hints[key] { message += " (did you mean '\(hint)'?)" }
+            log.strictError(message, at: entry.keyPosition)
+        }
+    }
+}
+
+extension ConfigNode {
+    /// null, `false`, `0`, `""`, `[]` or `{}`: a value that requests no behaviour.
+    var asksForNothing: Bool {
+        switch content {
+        case .mapping(let entries): return entries.isEmpty
+        case .sequence(let items): return items.isEmpty
+        case .scalar(let text, let style):
+            if isNull { return true }
+            if style == .plain { return ["false", "False", "FALSE", "0"].contains(text) }
+            return text.isEmpty
+        }
+    }
+}
+
+/// The key tables for every level of a process-compose file.
+enum ConfigSchemas {
+    static let project = KeySchema(
+        supported: [
+            "version", "name", "processes", "environment", "shell", "is_strict", "ordered_shutdown", "log_length",
+            "log_level", "disable_env_expansion", "extends",
+        ],
+        ignored: [
+            "is_tui_disabled": nil,
+            "log_location": "pcinit writes every service's output to its own stdout/stderr",
+            "log_configuration": "pcinit writes every service's output to its own stdout/stderr",
+            "log_format": "process-compose never reads it either",
+            "file_names": "computed by process-compose",
+            "env_file_names": "computed by process-compose",
+            "dot_env_vars": "computed by process-compose",
+        ],
+        unsupported: [
+            "vars": "Go templates are not rendered; write the values out or use ${VAR} expansion",
+            "env_cmds": "commands run to compute environment variables",
+            "mcp_server": "MCP server",
+        ]
+    )
+
+    static let process = KeySchema(
+        supported: [
+            "command", "entrypoint", "working_dir", "environment", "env_file", "is_dotenv_disabled", "depends_on",
+            "availability", "success_exit_codes", "readiness_probe", "liveness_probe", "ready_log_line", "notify",
+            "shutdown", "disabled", "is_disabled", "replicas", "is_daemon", "launch_timeout_seconds", "extends",
+            "description",
+        ],
+        ignored: [
+            "namespace": nil,
+            "is_template_disabled": nil,
+            "disable_ansi_colors": nil,
+            "monitor_for": nil,
+            "monitor_silence_threshold": nil,
+            "log_location": "the service's output goes to pcinit's stdout/stderr and its ring buffer",
+            "log_configuration": "the service's output goes to pcinit's stdout/stderr and its ring buffer",
+            "truncate_log": "there is no log file to truncate",
+            "name": "the name is the key under 'processes'",
+            "executable": "computed by process-compose",
+            "args": "computed by process-compose; use entrypoint or a command list",
+            "replica_num": "computed by process-compose",
+            "replica_name": "computed by process-compose",
+            "original_config": "computed by process-compose",
+        ],
+        unsupported: [
+            "vars": "Go templates are not rendered; write the values out or use ${VAR} expansion",
+            "schedule": "cron and interval jobs",
+            "watch": "restart on file changes",
+            "mcp": "MCP tools",
+            "is_tty": "running under a pseudo-terminal",
+            "is_interactive": "interactive terminal sessions",
+            "is_elevated": "sudo elevation",
+            "is_foreground": "TUI foreground processes",
+        ],
+        hints: [
+            "restart": "availability.restart", "healthcheck": "readiness_probe", "readiness": "readiness_probe",
+            "liveness": "liveness_probe", "depends": "depends_on", "env": "environment", "cwd": "working_dir",
+            "workdir": "working_dir", "stop_signal": "shutdown.signal", "backoff_seconds": "availability.backoff_seconds",
+            "max_restarts": "availability.max_restarts", "exit_on_end": "availability.exit_on_end",
+        ]
+    )
+
+    static let availability = KeySchema(
+        supported: ["restart", "backoff_seconds", "max_restarts", "exit_on_end", "exit_on_skipped", "max_backoff_seconds"]
+    )
+
+    static let shutdown = KeySchema(
+        supported: ["command", "signal", "timeout_seconds", "parent_only"],
+        unsupported: ["send_keys": "keys written to a pseudo-terminal"]
+    )
+
+    static let probe = KeySchema(
+        supported: [
+            "exec", "http_get", "tcp_socket", "tcp", "initial_delay_seconds", "period_seconds", "timeout_seconds",
+            "success_threshold", "failure_threshold",
+        ]
+    )
+
+    static let execCheck = KeySchema(supported: ["command", "working_dir"])
+    static let httpCheck = KeySchema(
+        supported: ["host", "port", "path", "scheme", "headers", "status_code"],
+        ignored: ["num_port": "computed by process-compose from 'port'"]
+    )
+    static let tcpCheck = KeySchema(supported: ["host", "port"])
+    static let dependency = KeySchema(supported: ["condition"])
+    static let shell = KeySchema(
+        supported: ["shell_command", "shell_argument"],
+        ignored: ["elevated_shell_command": nil, "elevated_shell_argument": nil]
+    )
+    static let pcinit = KeySchema(
+        supported: ["health_addr", "socket", "stop_timeout", "grace", "main_depends_on", "max_backoff_seconds", "log_level"],
+        allowsExtensions: false
+    )
+}

@@ -1,0 +1,133 @@
+/// One probe's schedule and streak counters for the current process; rebuilt at each spawn.
+struct ProbeSchedule: Sendable {
+    let config: ProbeConfig
+    /// When the next check may start; a check never overlaps the previous one of the same probe.
+    var nextCheckAt: Instant
+    var checkInFlight = false
+    var successesInARow = 0
+    var failuresInARow = 0
+
+    init(config: ProbeConfig, spawnedAt: Instant) {
+        self.config = config
+        nextCheckAt = spawnedAt + config.initialDelay
+    }
+
+    /// Thresholds below 1 would make a single result meaningless; treat them as 1.
+    var successThreshold: Int { max(1, config.successThreshold) }
+    var failureThreshold: Int { max(1, config.failureThreshold) }
+}
+
+/// What happens once a stopping service is down.
+enum StopPurpose: Sendable, Equatable {
+    /// Stay down: the run's stop, or a control `stop`.
+    case stayDown
+    /// A control `restart`: spawn again at once, no backoff, not counted as a restart.
+    case restartNow
+    /// The liveness probe failed: the end counts as a failure and the restart policy decides.
+    case restartPolicyAfterLivenessFailure
+}
+
+/// A stop in progress for one service.
+struct StopProgress: Sendable {
+    var purpose: StopPurpose
+    var startedAt: Instant
+    /// SIGKILL to the group if the process is still up then (`shutdown.timeout` after the stop began).
+    var killAt: Instant
+    var commandRunning: Bool
+    var killSent: Bool
+}
+
+/// Signals that make a service with readiness configured ready, for the current process.
+struct ReadinessSignals: Sendable {
+    var probePassing = false
+    var readyLineSeen = false
+    var notified = false
+
+    var any: Bool { probePassing || readyLineSeen || notified }
+}
+
+/// The supervisor's whole knowledge of one service.
+struct ServiceRecord: Sendable {
+    var spec: ServiceConfig
+    /// Resolved `depends_on` (unknown names dropped: config validation reports them).
+    var dependencies: [(service: ServiceID, condition: DependencyCondition)]
+    /// DependencyGraph level: 0 depends on nothing; the run's stop goes from the highest level down.
+    var shutdownLevel: Int
+
+    var state: ServiceState
+    var since: Instant?
+    var pid: Int32?
+    var startedAt: Instant?
+    var restarts = 0
+    /// Consecutive restarts of processes that ran under `RestartBackoff.resetAfter`: the backoff exponent.
+    var quickRestartsInARow = 0
+    var restartAt: Instant?
+    var lastExit: ChildTermination?
+    var exitCode: Int32?
+    var detail: String?
+
+    var everStarted = false
+    var everReady = false
+    var readyLineEverSeen = false
+    var signals = ReadinessSignals()
+    /// What the log last said about readiness, so each change is announced once.
+    var announcedReady = false
+    var readinessProbe: ProbeSchedule?
+    var livenessProbe: ProbeSchedule?
+
+    var stop: StopProgress?
+    /// A stop requested while the spawn reply was outstanding; carried out when `.spawned` arrives.
+    var stopWhenSpawned: StopPurpose?
+
+    init(
+        spec: ServiceConfig, dependencies: [(service: ServiceID, condition: DependencyCondition)], shutdownLevel: Int,
+        state: ServiceState
+    ) {
+        self.spec = spec
+        self.dependencies = dependencies
+        self.shutdownLevel = shutdownLevel
+        self.state = state
+    }
+
+    var name: String { spec.name }
+
+    /// The service takes part in this run (not disabled or unselected, or started over the control socket since).
+    var takesPart: Bool { state != .disabled }
+
+    /// Readiness is configured: a probe, a ready line or READY=1 decides, not just being up.
+    var hasReadinessSignal: Bool { spec.readinessProbe != nil || spec.readyLogLine != nil || spec.notify }
+
+    var ready: Bool {
+        switch state {
+        case .running, .launched: hasReadinessSignal ? signals.any : true
+        case .launching: hasReadinessSignal && signals.any
+        default: false
+        }
+    }
+
+    /// Counts for `/readyz` and for the main command's wait: ready, or ended in a way that is fine.
+    var satisfiesReadiness: Bool { ready || state == .completed || state == .stopped }
+
+    /// The process (or launched daemon) is up and not being stopped: probes run.
+    var isProbing: Bool {
+        switch state {
+        case .running, .launching, .launched: true
+        default: false
+        }
+    }
+
+    func probe(_ kind: ProbeKind) -> ProbeSchedule? {
+        kind == .readiness ? readinessProbe : livenessProbe
+    }
+
+    mutating func setProbe(_ kind: ProbeKind, _ schedule: ProbeSchedule?) {
+        if kind == .readiness { readinessProbe = schedule } else { livenessProbe = schedule }
+    }
+
+    var status: ServiceStatus {
+        ServiceStatus(
+            name: name, state: state, ready: ready, pid: pid, restarts: restarts, lastExit: lastExit,
+            exitCode: exitCode, startedAt: startedAt, since: since, detail: detail
+        )
+    }
+}

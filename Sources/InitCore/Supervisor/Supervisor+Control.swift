@@ -1,0 +1,80 @@
+/// Control socket requests. Each is answered by exactly one `.controlReply`, after the actions it caused.
+/// - start: a service that ended, was skipped, or is disabled goes back to pending and starts once its
+///   dependencies hold (they are evaluated again; one that cannot hold skips it again). A restarting one
+///   skips the rest of its backoff.
+/// - stop: stop it with its shutdown rules; it stays down (no restart) until started again.
+/// - restart: stop it, then spawn it again at once (no backoff, not counted in `restarts`); a service that
+///   is not up is started as by `start`.
+extension Supervisor {
+    mutating func controlStart(_ name: String, now: Instant) {
+        guard let id = controllable(name) else { return }
+        switch records[id].state {
+        case .pending:
+            reply(true, "\(name) is waiting for its dependencies")
+        case .starting, .running, .launching, .launched:
+            reply(true, "\(name) is already running")
+        case .stopping:
+            reply(false, "\(name) is stopping; start it once it has stopped")
+        case .restarting:
+            log("\(name) started by request")
+            spawn(id, now: now)
+            reply(true, "\(name) starting")
+        case .completed, .failed, .stopped, .skipped, .disabled:
+            startAgain(id, now: now)
+        }
+    }
+
+    mutating func controlStop(_ name: String, now: Instant) {
+        guard let id = controllable(name) else { return }
+        if records[id].state.isUp || records[id].state == .pending || records[id].state == .restarting {
+            beginStop(id, .stayDown, now: now)
+            reply(true, records[id].state == .stopped ? "\(name) stopped" : "\(name) stopping")
+        } else {
+            reply(true, "\(name) is not running")
+        }
+    }
+
+    mutating func controlRestart(_ name: String, now: Instant) {
+        guard let id = controllable(name) else { return }
+        switch records[id].state {
+        case .starting, .running, .launching, .launched, .stopping:
+            beginStop(id, .restartNow, now: now)
+            reply(true, "\(name) restarting")
+        case .pending, .restarting, .completed, .failed, .stopped, .skipped, .disabled:
+            controlStart(name, now: now)
+        }
+    }
+
+    /// The service's id if it exists and the run accepts control requests; otherwise reply and return nil.
+    mutating func controllable(_ name: String) -> ServiceID? {
+        guard let id = service(named: name) else {
+            reply(false, "no service named \(name)")
+            return nil
+        }
+        guard case .running = phase else {
+            reply(false, isStopping ? "pcinit is stopping" : "pcinit has not started its services yet")
+            return nil
+        }
+        return id
+    }
+
+    mutating func startAgain(_ id: ServiceID, now: Instant) {
+        let name = records[id].name
+        let wasTakingPart = records[id].takesPart
+        setState(id, .pending, now: now)
+        records[id].detail = nil
+        records[id].quickRestartsInARow = 0
+        if !wasTakingPart { warnAboutDependenciesNotInRun(id) }
+        log("\(name) started by request")
+        startWhatCan(now: now)
+        switch records[id].state {
+        case .skipped: reply(false, "\(name) skipped: \(records[id].detail ?? "")")
+        case .pending: reply(true, "\(name) is waiting for its dependencies")
+        default: reply(true, "\(name) starting")
+        }
+    }
+
+    mutating func reply(_ success: Bool, _ message: String) {
+        controlReply = .controlReply(success: success, message: message)
+    }
+}

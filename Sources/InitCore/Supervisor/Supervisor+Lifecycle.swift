@@ -1,0 +1,143 @@
+extension Supervisor {
+    mutating func serviceSpawned(_ id: ServiceID, pid: Int32, now: Instant) {
+        guard records.indices.contains(id), records[id].state == .starting else { return }
+        let spec = records[id].spec
+        setState(id, spec.isDaemon ? .launching : .running, now: now)
+        records[id].pid = pid
+        records[id].startedAt = now
+        records[id].everStarted = true
+        records[id].exitCode = nil
+        records[id].signals = ReadinessSignals()
+        records[id].announcedReady = false
+        records[id].readinessProbe = spec.readinessProbe.map { ProbeSchedule(config: $0, spawnedAt: now) }
+        records[id].livenessProbe = spec.livenessProbe.map { ProbeSchedule(config: $0, spawnedAt: now) }
+        log("\(spec.name) started (pid \(pid))")
+        if let purpose = records[id].stopWhenSpawned {
+            records[id].stopWhenSpawned = nil
+            beginStop(id, purpose, now: now)
+        } else {
+            updateReadiness(id)
+        }
+    }
+
+    /// A spawn error is a failure with a shell-style code (127/126); it is not restarted: the same spawn
+    /// would fail the same way.
+    mutating func serviceFailedToSpawn(_ id: ServiceID, reason: String, exitCode: Int32, now: Instant) {
+        guard records.indices.contains(id), records[id].state == .starting else { return }
+        records[id].stopWhenSpawned = nil
+        records[id].detail = reason
+        records[id].exitCode = exitCode
+        records[id].lastExit = nil
+        setState(id, .failed, now: now)
+        log("\(records[id].name) failed to start: \(reason)")
+        guard case .running = phase else { return }
+        applyEndRules(id, succeeded: false, code: exitCode, decision: .finish(exhausted: false), now: now)
+    }
+
+    mutating func processExited(_ id: ServiceID, _ termination: ChildTermination, now: Instant) {
+        guard records.indices.contains(id), records[id].pid != nil || records[id].state == .starting else { return }
+        records[id].everStarted = true
+        records[id].pid = nil
+        records[id].lastExit = termination
+        records[id].exitCode = termination.shellCode
+        let spec = records[id].spec
+        let succeeded = if case .exited(let code) = termination { spec.isSuccess(exitCode: code) } else { false }
+
+        if records[id].state == .launching && succeeded && records[id].stop == nil {
+            setState(id, .launched, now: now)
+            log("\(spec.name) launched (daemon)")
+            updateReadiness(id)
+            return
+        }
+        stopProbes(id)
+        records[id].stopWhenSpawned = nil
+        if let stop = records[id].stop {
+            records[id].stop = nil
+            serviceDownAfterStop(
+                id, purpose: stop.purpose, ending: LogText.ending(termination), code: termination.shellCode, now: now)
+        } else {
+            serviceEnded(
+                id, succeeded: succeeded, code: termination.shellCode, ending: LogText.ending(termination), now: now)
+        }
+    }
+
+    /// A stopped service is down (its process exited, or its daemon's shutdown command finished).
+    mutating func serviceDownAfterStop(_ id: ServiceID, purpose: StopPurpose, ending: String, code: Int32, now: Instant)
+    {
+        let name = records[id].name
+        switch purpose {
+        case .stayDown:
+            setState(id, .stopped, now: now)
+            log("\(name) stopped (\(ending))")
+            // A control stop of an `exit_on_end` service (the main command included) ends the run too.
+            if case .running = phase, records[id].spec.availability.exitOnEnd {
+                beginRunStop(.serviceEnded(id, code: code), now: now)
+            }
+        case .restartNow:
+            guard case .running = phase else {
+                setState(id, .stopped, now: now)
+                log("\(name) stopped (\(ending))")
+                return
+            }
+            log("\(name) \(ending), restarting now")
+            spawn(id, now: now)
+        case .restartPolicyAfterLivenessFailure:
+            serviceEnded(id, succeeded: false, code: code == 0 ? 1 : code, ending: ending, now: now)
+        }
+    }
+
+    /// A process ended on its own (or after a liveness failure): the restart policy decides, unless the run
+    /// is stopping, when nothing restarts.
+    mutating func serviceEnded(_ id: ServiceID, succeeded: Bool, code: Int32, ending: String, now: Instant) {
+        let name = records[id].name
+        guard case .running = phase else {
+            setState(id, succeeded ? .completed : .failed, now: now)
+            log("\(name) \(ending)")
+            return
+        }
+        let decision = RestartDecision.decide(
+            availability: records[id].spec.availability, succeeded: succeeded, failureCode: code,
+            restartsSoFar: records[id].restarts
+        )
+        switch decision {
+        case .restart:
+            let delay = scheduleRestart(id, now: now)
+            log("\(name) \(ending), restarting in \(LogText.duration(delay))")
+        case .finish(let exhausted), .endRun(_, let exhausted):
+            setState(id, succeeded ? .completed : .failed, now: now)
+            let restarts = records[id].restarts
+            log("\(name) \(ending)" + (exhausted ? ", giving up after \(LogText.count(restarts, "restart"))" : ""))
+            applyEndRules(id, succeeded: succeeded, code: code, decision: decision, now: now)
+        }
+    }
+
+    /// `exit_on_failure` and `exit_on_end` for a service that ended for good.
+    mutating func applyEndRules(_ id: ServiceID, succeeded: Bool, code: Int32, decision: RestartDecision, now: Instant)
+    {
+        let availability = records[id].spec.availability
+        if case .endRun(let runCode, let exhausted) = decision {
+            beginRunStop(exhausted ? .restartsExhausted(id) : .serviceFailed(id, code: runCode), now: now)
+        } else if availability.restart == .exitOnFailure && !succeeded {
+            beginRunStop(.serviceFailed(id, code: code), now: now)
+        } else if availability.exitOnEnd {
+            beginRunStop(
+                .serviceEnded(id, code: ExitCodePolicy.endCode(succeeded: succeeded, shellCode: code)), now: now)
+        }
+    }
+
+    /// Backoff doubles for each restart in a row of a process that ran under 10 s, up to `maxBackoff`.
+    mutating func scheduleRestart(_ id: ServiceID, now: Instant) -> Duration {
+        let ranFor = records[id].startedAt.map { now - $0 } ?? .zero
+        if ranFor >= RestartBackoff.resetAfter { records[id].quickRestartsInARow = 0 }
+        let availability = records[id].spec.availability
+        let delay = RestartBackoff.delay(
+            base: availability.backoff, max: availability.maxBackoff,
+            quickRestartsInARow: records[id].quickRestartsInARow
+        )
+        records[id].quickRestartsInARow += 1
+        records[id].restarts += 1
+        records[id].restartAt = now + delay
+        setState(id, .restarting, now: now)
+        return delay
+    }
+}

@@ -1,0 +1,236 @@
+/// The phase of the whole run.
+enum RunPhase: Sendable {
+    /// Before `.begin`.
+    case notBegun
+    case running
+    case stopping(RunStop)
+    /// `.exit` was emitted; nothing happens any more.
+    case exited(code: Int32)
+}
+
+/// The run's stop in progress.
+struct RunStop: Sendable {
+    var cause: RunStopCause
+    /// The global budget: whatever is still up then gets SIGKILL.
+    var killEverythingAt: Instant
+    var killedEverything = false
+    /// Ordered stop: the DependencyGraph level being stopped now (highest first).
+    var level: Int
+}
+
+/// The supervisor state machine: decides what to start, when, what to restart, when something is ready,
+/// how to stop, and the exit code. Pure: the system layer feeds it events with the current time and carries
+/// out the actions it returns; every wait is a deadline in `nextDeadline`.
+public struct Supervisor: Sendable {
+    var records: [ServiceRecord]
+    let mainID: ServiceID?
+    let orderedShutdown: Bool
+    let stopTimeout: Duration
+    var phase: RunPhase = .notBegun
+    var stopSignalsReceived = 0
+    /// Actions produced while handling the current event.
+    var output: [SupervisorAction] = []
+    /// The answer to the current control event, placed after its effects.
+    var controlReply: SupervisorAction?
+
+    /// - Parameters:
+    ///   - selection: service names (or replica base names) from the command line; empty runs every enabled
+    ///     service. Check them first with `unknownNames(_:in:)`.
+    ///   - mainCommand: `-- COMMAND`: a synthetic last service whose end stops everything and gives the exit code.
+    ///   - mainDependsOn: services the main command waits to be ready for; nil waits for every service of the run.
+    ///   - stopTimeout: the global stop budget (PCINIT_STOP_TIMEOUT).
+    public init(
+        config: ProjectConfig,
+        selection: [String] = [],
+        mainCommand: CommandSpec? = nil,
+        mainDependsOn: [String]? = nil,
+        stopTimeout: Duration = .seconds(10)
+    ) {
+        var specs = config.services
+        var takesPart = Self.participation(of: specs, selection: selection)
+        if let mainCommand {
+            let waitFor = mainDependsOn ?? specs.indices.filter { takesPart[$0] }.map { specs[$0].name }
+            specs.append(Self.mainSpec(command: mainCommand, waitingFor: waitFor, takenNames: specs.map(\.name)))
+            takesPart.append(true)
+            mainID = specs.count - 1
+        } else {
+            mainID = nil
+        }
+        var index: [String: ServiceID] = [:]
+        for (id, spec) in specs.enumerated() where index[spec.name] == nil { index[spec.name] = id }
+        var edges: [String: [String]] = [:]
+        for spec in specs { edges[spec.name, default: []] += spec.dependsOn.map(\.service) }
+        let levels = DependencyGraph(names: specs.map(\.name), edges: edges).levels()
+        records = specs.enumerated().map { id, spec in
+            ServiceRecord(
+                spec: spec,
+                dependencies: spec.dependsOn.compactMap { dep in index[dep.service].map { ($0, dep.condition) } },
+                shutdownLevel: levels[id],
+                state: takesPart[id] ? .pending : .disabled
+            )
+        }
+        orderedShutdown = config.orderedShutdown
+        self.stopTimeout = stopTimeout
+    }
+
+    /// The main command as a service: never restarted, its end (or skip) ends the run, and it waits for
+    /// its dependencies to be ready (`process_healthy`).
+    static func mainSpec(command: CommandSpec, waitingFor: [String], takenNames: [String]) -> ServiceConfig {
+        ServiceConfig(
+            name: takenNames.contains("main") ? "main-command" : "main",
+            command: command,
+            dependsOn: waitingFor.map { Dependency(service: $0, condition: .processHealthy) },
+            availability: Availability(restart: .no, exitOnEnd: true, exitOnSkipped: true)
+        )
+    }
+
+    // MARK: Queries
+
+    public var services: [ServiceStatus] { records.map(\.status) }
+
+    /// Every service of the run is ready (a successful one-shot, or one stopped over the control socket,
+    /// counts) and no stop has begun: `/readyz` answers 200.
+    public var isReady: Bool {
+        guard case .running = phase else { return false }
+        return records.allSatisfy { !$0.takesPart || $0.satisfiesReadiness }
+    }
+
+    public var isStopping: Bool {
+        switch phase {
+        case .stopping, .exited: true
+        case .notBegun, .running: false
+        }
+    }
+
+    public func service(named name: String) -> ServiceID? { records.firstIndex { $0.name == name } }
+
+    /// What to spawn for `id`.
+    public func spec(_ id: ServiceID) -> ServiceConfig { records[id].spec }
+
+    /// The earliest moment something is due (probe check, restart, SIGKILL, stop budget); nil when nothing is.
+    public var nextDeadline: Instant? {
+        var earliest: Instant?
+        func consider(_ instant: Instant?) {
+            guard let instant else { return }
+            if earliest.map({ instant < $0 }) ?? true { earliest = instant }
+        }
+        if case .stopping(let stop) = phase, !stop.killedEverything { consider(stop.killEverythingAt) }
+        for record in records {
+            if record.state == .restarting { consider(record.restartAt) }
+            if let stop = record.stop, !stop.killSent, record.pid != nil { consider(stop.killAt) }
+            if record.isProbing {
+                for schedule in [record.readinessProbe, record.livenessProbe] {
+                    if let schedule, !schedule.checkInFlight { consider(schedule.nextCheckAt) }
+                }
+            }
+        }
+        return earliest
+    }
+
+    // MARK: Events
+
+    public mutating func handle(_ event: SupervisorEvent, now: Instant) -> [SupervisorAction] {
+        if case .exited = phase {
+            switch event {
+            case .startService, .stopService, .restartService:
+                return [.controlReply(success: false, message: "pcinit is exiting")]
+            default:
+                return []
+            }
+        }
+        output = []
+        controlReply = nil
+        apply(event, now: now)
+        settle(now: now)
+        if let controlReply {
+            // The reply goes last, but `.exit` stays the very last action.
+            let beforeExit = if case .exit? = output.last { output.count - 1 } else { output.count }
+            output.insert(controlReply, at: beforeExit)
+        }
+        defer {
+            output = []
+            controlReply = nil
+        }
+        return output
+    }
+
+    mutating func apply(_ event: SupervisorEvent, now: Instant) {
+        switch event {
+        case .begin:
+            guard case .notBegun = phase else { return }
+            phase = .running
+            for id in records.indices {
+                records[id].since = now
+                if records[id].takesPart { warnAboutDependenciesNotInRun(id) }
+            }
+        case .tick:
+            break
+        case .spawned(let id, let pid):
+            serviceSpawned(id, pid: pid, now: now)
+        case .spawnFailed(let id, let reason, let exitCode):
+            serviceFailedToSpawn(id, reason: reason, exitCode: exitCode, now: now)
+        case .exited(let id, let termination):
+            processExited(id, termination, now: now)
+        case .probeFinished(let id, let kind, let success, let detail):
+            probeFinished(id, kind, success: success, detail: detail, now: now)
+        case .readyLogLineSeen(let id):
+            guard records.indices.contains(id), records[id].isProbing else { return }
+            records[id].signals.readyLineSeen = true
+            records[id].readyLineEverSeen = true
+            updateReadiness(id)
+        case .notifyReady(let id):
+            guard records.indices.contains(id), records[id].isProbing else { return }
+            records[id].signals.notified = true
+            updateReadiness(id)
+        case .shutdownCommandFinished(let id, let success):
+            shutdownCommandFinished(id, success: success, now: now)
+        case .stopRequested(let signal):
+            stopRequested(signal: signal, now: now)
+        case .startService(let name):
+            controlStart(name, now: now)
+        case .stopService(let name):
+            controlStop(name, now: now)
+        case .restartService(let name):
+            controlRestart(name, now: now)
+        }
+    }
+
+    /// After every event: fire what is due, start what can start, and move the run's end forward.
+    mutating func settle(now: Instant) {
+        fireDueTimers(now: now)
+        if case .running = phase { startWhatCan(now: now) }
+        if case .running = phase { exitIfAllFinished() }
+        if case .stopping = phase { advanceRunStop(now: now) }
+    }
+
+    mutating func fireDueTimers(now: Instant) {
+        if case .stopping(let stop) = phase, !stop.killedEverything, stop.killEverythingAt <= now {
+            killEverything(because: "stop timeout \(LogText.duration(stopTimeout)) reached", now: now)
+        }
+        for id in records.indices {
+            if records[id].state == .restarting, let at = records[id].restartAt, at <= now, case .running = phase {
+                spawn(id, now: now)
+            }
+            if let stop = records[id].stop, !stop.killSent, stop.killAt <= now, let pid = records[id].pid {
+                records[id].stop?.killSent = true
+                log("\(records[id].name) killed after \(LogText.duration(stop.killAt - stop.startedAt))")
+                output.append(.signal(pid: pid, signal: SignalNumber.kill, toGroup: true))
+            }
+            runDueProbes(id, now: now)
+        }
+    }
+
+    // MARK: Helpers
+
+    mutating func log(_ message: String) { output.append(.log(message)) }
+
+    mutating func setState(_ id: ServiceID, _ state: ServiceState, now: Instant) {
+        records[id].state = state
+        records[id].since = now
+    }
+}
+
+/// Signal numbers the supervisor sends itself (Linux).
+enum SignalNumber {
+    static let kill: Int32 = 9
+}

@@ -1,0 +1,50 @@
+/// Index of a service in `Supervisor.services`: `config.services` order, the main command (if any) last.
+public typealias ServiceID = Int
+
+/// How a service's process ended, as `waitpid` reported it.
+public enum ChildTermination: Equatable, Sendable {
+    case exited(Int32)
+    case signaled(Int32)
+
+    /// The shell's convention: the exit status, or 128+N for a death by signal N.
+    public var shellCode: Int32 {
+        switch self {
+        case .exited(let code): code
+        case .signaled(let signal): 128 + signal
+        }
+    }
+}
+
+public enum ProbeKind: Sendable, Hashable {
+    case readiness
+    case liveness
+}
+
+/// Everything the system layer tells the supervisor. Each is answered by `Supervisor.handle(_:now:)`.
+public enum SupervisorEvent: Sendable, Equatable {
+    /// Start the run: launch every service whose dependencies already hold.
+    case begin
+    /// `nextDeadline` has passed. Harmless at any time: every event also fires what is due.
+    case tick
+    /// Reply to `.spawn`: the process exists.
+    case spawned(ServiceID, pid: Int32)
+    /// Reply to `.spawn`: no process (missing binary, bad working_dir...). `exitCode` is what a shell would
+    /// report: 127 not found, 126 not executable. The service fails and is not restarted.
+    case spawnFailed(ServiceID, reason: String, exitCode: Int32 = 127)
+    /// The service's main pid was reaped.
+    case exited(ServiceID, ChildTermination)
+    /// Reply to `.runProbe`.
+    case probeFinished(ServiceID, ProbeKind, success: Bool, detail: String)
+    /// A line of the service's output contained its `ready_log_line`.
+    case readyLogLineSeen(ServiceID)
+    /// `READY=1` arrived on the service's NOTIFY_SOCKET.
+    case notifyReady(ServiceID)
+    /// Reply to `.runShutdownCommand`: false on failure or timeout.
+    case shutdownCommandFinished(ServiceID, success: Bool)
+    /// SIGTERM/SIGINT to pcinit: the first starts a graceful stop, the second SIGKILLs everything at once.
+    case stopRequested(signal: Int32)
+    /// Control socket requests, by service name. Each is answered by exactly one `.controlReply` action.
+    case startService(String)
+    case stopService(String)
+    case restartService(String)
+}

@@ -1,0 +1,102 @@
+/// Skipping separation: blanks, comments, line breaks; plus the checks that belong to them (tab indentation,
+/// document markers) and the wording of "found ..." in diagnostics.
+extension YAMLParser {
+    mutating func skipInlineBlanks() {
+        while pos < bytes.count, Byte.isBlank(bytes[pos]) { pos += 1 }
+    }
+
+    mutating func skipComment() {
+        guard peek == Byte.hash else { return }
+        while pos < bytes.count, !Byte.isBreak(bytes[pos]) { pos += 1 }
+    }
+
+    /// Skips blanks, comments and line breaks up to the next content byte (or the end) and returns whether a
+    /// line break was crossed. Block structure is told by indentation, so tabs before the first content byte of
+    /// a line are rejected here.
+    @discardableResult
+    mutating func skipToContent() throws(YAMLError) -> Bool {
+        var crossedBreak = false
+        while true {
+            skipInlineBlanks()
+            skipComment()
+            guard Byte.isBreak(peek) else { break }
+            consumeBreak()
+            crossedBreak = true
+        }
+        if !isAtEnd { try rejectTabIndentation() }
+        return crossedBreak
+    }
+
+    /// Throws if the current byte is the first content of its line and a tab precedes it.
+    mutating func rejectTabIndentation() throws(YAMLError) {
+        var index = lineStart
+        var firstTab: Int?
+        while index < pos {
+            let b = bytes[index]
+            if b == Byte.tab {
+                if firstTab == nil { firstTab = index }
+            } else if b != Byte.space {
+                return
+            }
+            index += 1
+        }
+        guard let tab = firstTab else { return }
+        let at = location(of: Mark(pos: tab, line: line, lineStart: lineStart))
+        throw error("tab characters must not be used for indentation; indent with spaces", at: at)
+    }
+
+    /// `---` or `...` at the start of a line, followed by a blank, a break or the end.
+    func isAtDocumentMarker() -> Bool {
+        guard pos == lineStart, pos + 2 < bytes.count else { return false }
+        let b = bytes[pos]
+        guard (b == Byte.dash || b == Byte.dot) && bytes[pos + 1] == b && bytes[pos + 2] == b else { return false }
+        return Byte.isBlankBreakOrEnd(peek(3))
+    }
+
+    var isAtDocumentStartMarker: Bool { isAtDocumentMarker() && peek == Byte.dash }
+
+    /// Skips a trailing comment and requires the line to end; used after inline scalars and flow collections.
+    mutating func expectEndOfLine(after what: String) throws(YAMLError) {
+        let before = pos
+        skipInlineBlanks()
+        if peek == Byte.hash && (pos > before || pos == lineStart) { skipComment() }
+        guard Byte.isBreakOrEnd(peek) else {
+            throw errorHere("expected end of line after \(what), found \(foundDescription())")
+        }
+    }
+
+    /// How the text at the current position is named in "found ..." messages.
+    func foundDescription() -> String {
+        if isAtEnd { return "end of input" }
+        let b = bytes[pos]
+        if Byte.isBreak(b) { return "end of line" }
+        if b == Byte.tab { return "a tab" }
+        var end = pos
+        while end < bytes.count && end - pos < 24 {
+            let c = bytes[end]
+            let isWordByte = c >= 0x80 || Byte.isDecimalDigit(c) || (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "z"))
+                || c == UInt8(ascii: "_") || c == Byte.dot || (c == Byte.dash && end > pos)
+            guard isWordByte else { break }
+            end += 1
+        }
+        if end == pos {
+            // A single indicator or punctuation byte (ASCII), or one multi-byte scalar.
+            end = pos + 1
+            while end < bytes.count && bytes[end] & 0xC0 == 0x80 { end += 1 }
+        } else {
+            while end < bytes.count && bytes[end] & 0xC0 == 0x80 { end += 1 }
+        }
+        return "'" + String(decoding: bytes[pos..<end], as: UTF8.self) + "'"
+    }
+
+    /// A short rendering of a node for messages: a scalar's text, or a placeholder for collections.
+    static func displayName(of node: YAMLNode) -> String {
+        switch node.content {
+        case .scalar(let text, _):
+            let flat = text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: " ")
+            return flat.count > 40 ? String(flat.prefix(40)) + "..." : flat
+        case .sequence: return "[...]"
+        case .mapping: return "{...}"
+        }
+    }
+}

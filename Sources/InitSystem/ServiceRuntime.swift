@@ -1,0 +1,371 @@
+import CInit
+import Glibc
+import InitCore
+
+/// Config mode: carries out what the supervisor decides. One epoll loop: the signalfd (SIGCHLD → the one
+/// reaper, TERM/INT → stop, anything else → forwarded to every service's process group), service pipes
+/// (log relay), probe sockets and processes, notify sockets, and one timer for the supervisor's next deadline.
+public final class ServiceRuntime {
+    public struct Settings {
+        public var config: ProjectConfig
+        public var selection: [String]
+        /// `-- COMMAND`: runs in the foreground with pcinit's stdio and terminal; its exit ends the run.
+        public var mainCommand: [String]?
+        public var stopTimeout: Duration
+        /// Between SIGTERM and SIGKILL for processes that belong to no service, once the services are down.
+        public var grace: Duration
+        public var signals: InheritedSignals
+        /// pcinit's starting directory: services without `working_dir` start there.
+        public var workingDirectory: String
+        public var inheritedEnvironment: [(String, String)]
+        /// Where notify sockets go.
+        public var runtimeDirectory: String
+
+        public init(
+            config: ProjectConfig,
+            selection: [String],
+            mainCommand: [String]?,
+            stopTimeout: Duration,
+            grace: Duration,
+            signals: InheritedSignals,
+            workingDirectory: String,
+            inheritedEnvironment: [(String, String)],
+            runtimeDirectory: String
+        ) {
+            self.config = config
+            self.selection = selection
+            self.mainCommand = mainCommand
+            self.stopTimeout = stopTimeout
+            self.grace = grace
+            self.signals = signals
+            self.workingDirectory = workingDirectory
+            self.inheritedEnvironment = inheritedEnvironment
+            self.runtimeDirectory = runtimeDirectory
+        }
+    }
+
+    let settings: Settings
+    let loop: EventLoop
+    let signalReader: SignalReader
+    let children = ChildRegistry()
+    let stdout: OutputChannel
+    let stderr: OutputChannel
+    let probes: ProbeRunner
+    public private(set) var supervisor: Supervisor
+    let mainID: ServiceID?
+    let prefixes: [String]
+    let devNull: Int32
+    var rings: [LineRing]
+    var relays: [LogRelay] = []
+    var probeChecks: [ServiceID: [ProbeCheckID]] = [:]
+    var notifySockets: [ServiceID: NotifySocket] = [:]
+    var deadlineTimer: EventLoop.Timer?
+    var stopBegan: Instant?
+    var exitCode: Int32?
+    var orphanKillTimer: EventLoop.Timer?
+
+    public init(settings: Settings) throws(SystemError) {
+        self.settings = settings
+        loop = try EventLoop()
+        signalReader = try SignalReader()
+        stdout = OutputChannel(fd: 1, loop: loop)
+        stderr = OutputChannel(fd: 2, loop: loop)
+        probes = ProbeRunner(loop: loop, children: children, signals: settings.signals, shell: settings.config.shell)
+        supervisor = Supervisor(
+            config: settings.config,
+            selection: settings.selection,
+            mainCommand: settings.mainCommand.map { .exec($0) },
+            mainDependsOn: settings.config.pcinit.mainDependsOn,
+            stopTimeout: settings.stopTimeout
+        )
+        mainID = settings.mainCommand == nil ? nil : settings.config.services.count
+        let names = supervisor.services.map(\.name)
+        let width = names.map(\.count).max() ?? 0
+        prefixes = names.map { $0 + String(repeating: " ", count: width - $0.count) + " | " }
+        rings = names.map { _ in LineRing(capacity: settings.config.logLength) }
+        devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
+        if devNull < 0 { throw SystemError("open /dev/null") }
+    }
+
+    /// Runs until every service is down and no descendant is left; returns the exit code.
+    public func run() -> Int32 {
+        do {
+            try loop.watch(signalReader.fd, for: UInt32(EPOLLIN.rawValue)) { [unowned self] _ in
+                self.handleSignals(self.signalReader.drain())
+            }
+            try openNotifySockets()
+        } catch {
+            Log.error("\(error)")
+            return 1
+        }
+        dispatch(.begin)
+        loop.run()
+        for relay in relays { relay.readAvailable() }
+        stdout.flushBlocking()
+        stderr.flushBlocking()
+        for socket in notifySockets.values { socket.close() }
+        return exitCode ?? 1
+    }
+
+    // MARK: - Supervisor
+
+    func dispatch(_ event: SupervisorEvent) {
+        let actions = supervisor.handle(event, now: MonotonicClock.now())
+        if stopBegan == nil && supervisor.isStopping { stopBegan = MonotonicClock.now() }
+        for action in actions { perform(action) }
+        armDeadline()
+    }
+
+    private func armDeadline() {
+        if let timer = deadlineTimer { loop.cancel(timer) }
+        deadlineTimer = nil
+        guard exitCode == nil, let deadline = supervisor.nextDeadline else { return }
+        deadlineTimer = loop.schedule(at: deadline) { [unowned self] in
+            self.deadlineTimer = nil
+            self.dispatch(.tick)
+        }
+    }
+
+    private func perform(_ action: SupervisorAction) {
+        switch action {
+        case .spawn(let id):
+            spawnService(id)
+        case .signal(let pid, let signal, let toGroup):
+            if kill(toGroup ? -pid : pid, signal) != 0 && toGroup { kill(pid, signal) }
+        case .runShutdownCommand(let id, let timeout):
+            runShutdownCommand(id, timeout: timeout)
+        case .runProbe(let id, let kind):
+            runProbe(id, kind)
+        case .cancelProbes(let id):
+            for check in probeChecks.removeValue(forKey: id) ?? [] { probes.cancel(check) }
+        case .log(let message):
+            Log.info(message)
+        case .controlReply(let success, let message):
+            if success { Log.info(message) } else { Log.warning(message) }
+        case .exit(let code):
+            finish(code)
+        }
+    }
+
+    // MARK: - Spawning
+
+    func environment(for id: ServiceID) -> [String] {
+        let spec = supervisor.spec(id)
+        var env = spec.environment.resolved(inherited: settings.inheritedEnvironment)
+        if let socket = notifySockets[id] { env.append("NOTIFY_SOCKET=\(socket.path)") }
+        return env
+    }
+
+    func arguments(for command: CommandSpec) -> [String] {
+        switch command {
+        case .shell(let text): return [settings.config.shell.command, settings.config.shell.argument, text]
+        case .exec(let argv): return argv
+        }
+    }
+
+    private func spawnService(_ id: ServiceID) {
+        let spec = supervisor.spec(id)
+        var request = SpawnRequest(
+            arguments: arguments(for: spec.command),
+            environment: environment(for: id),
+            workingDirectory: spec.workingDir ?? settings.workingDirectory
+        )
+        request.closeFrom = 3
+        var terminal: Int32?
+        var pipes: [(read: Int32, write: Int32)] = []
+        if id == mainID {
+            // The main command is the container's foreground program: our stdio and terminal, no prefix.
+            terminal = ForegroundTerminal.open()
+            request.terminalFD = terminal ?? -1
+        } else {
+            guard let out = makePipe(), let err = makePipe() else {
+                dispatch(.spawnFailed(id, reason: "cannot create pipes: \(SystemError.describe(errno))", exitCode: 1))
+                return
+            }
+            pipes = [out, err]
+            request.stdinFD = devNull
+            request.stdoutFD = out.write
+            request.stderrFD = err.write
+        }
+        let result: Result<pid_t, SpawnError>
+        do throws(SpawnError) {
+            result = .success(try Spawner.spawn(request, signals: settings.signals))
+        } catch {
+            result = .failure(error)
+        }
+        if let terminal { close(terminal) }
+        for pipe in pipes { close(pipe.write) }
+        switch result {
+        case .failure(let error):
+            for pipe in pipes { close(pipe.read) }
+            dispatch(.spawnFailed(id, reason: error.description, exitCode: error.shellExitCode))
+        case .success(let pid):
+            var serviceRelays: [LogRelay] = []
+            for (pipe, channel) in zip(pipes, [stdout, stderr]) {
+                if let relay = makeRelay(for: id, fd: pipe.read, output: channel) { serviceRelays.append(relay) }
+            }
+            children.register(pid) { [unowned self] termination in
+                for relay in serviceRelays { relay.readAvailable() }
+                self.dispatch(.exited(id, termination))
+            }
+            dispatch(.spawned(id, pid: pid))
+        }
+    }
+
+    private func makePipe() -> (read: Int32, write: Int32)? {
+        var fds: [Int32] = [0, 0]
+        guard pci_pipe2(&fds, O_CLOEXEC) == 0 else { return nil }
+        return (fds[0], fds[1])
+    }
+
+    private func makeRelay(for id: ServiceID, fd: Int32, output: OutputChannel) -> LogRelay? {
+        let readyLine = supervisor.spec(id).readyLogLine
+        var seenReadyLine = false
+        do {
+            var relay: LogRelay?
+            relay = try LogRelay(
+                fd: fd,
+                prefix: prefixes[id],
+                output: output,
+                loop: loop,
+                onLine: { [unowned self] line in
+                    self.rings[id].append(String(line))
+                    if let readyLine, !seenReadyLine, line.contains(readyLine) {
+                        seenReadyLine = true
+                        self.dispatch(.readyLogLineSeen(id))
+                    }
+                },
+                onClosed: { [unowned self] in
+                    self.relays.removeAll { $0 === relay }
+                }
+            )
+            relays.append(relay!)
+            return relay
+        } catch {
+            Log.warning("\(supervisor.spec(id).name): output not relayed: \(error)")
+            close(fd)
+            return nil
+        }
+    }
+
+    // MARK: - Shutdown commands and probes
+
+    private func runShutdownCommand(_ id: ServiceID, timeout: Duration) {
+        let spec = supervisor.spec(id)
+        guard let command = spec.shutdown.command else {
+            dispatch(.shutdownCommandFinished(id, success: false))
+            return
+        }
+        var request = SpawnRequest(
+            arguments: arguments(for: .shell(command)),
+            environment: environment(for: id),
+            workingDirectory: spec.workingDir ?? settings.workingDirectory
+        )
+        request.closeFrom = 3
+        request.stdinFD = devNull
+        let pid: pid_t
+        do throws(SpawnError) {
+            pid = try Spawner.spawn(request, signals: settings.signals)
+        } catch {
+            Log.warning("\(spec.name): shutdown command: \(error)")
+            dispatch(.shutdownCommandFinished(id, success: false))
+            return
+        }
+        var finished = false
+        let timer = loop.schedule(at: MonotonicClock.now() + timeout) {
+            guard !finished else { return }
+            Log.warning("\(spec.name): shutdown command still running after \(timeout): killing it")
+            kill(-pid, SIGKILL)
+        }
+        children.register(pid) { [unowned self] termination in
+            finished = true
+            self.loop.cancel(timer)
+            self.dispatch(.shutdownCommandFinished(id, success: termination == .exited(0)))
+        }
+    }
+
+    private func runProbe(_ id: ServiceID, _ kind: ProbeKind) {
+        let spec = supervisor.spec(id)
+        guard let probe = kind == .readiness ? spec.readinessProbe : spec.livenessProbe else { return }
+        var checkID: ProbeCheckID?
+        checkID = probes.run(
+            probe,
+            environment: environment(for: id),
+            workingDirectory: spec.workingDir ?? settings.workingDirectory
+        ) { [unowned self] success, detail in
+            if let checkID { self.probeChecks[id]?.removeAll { $0 == checkID } }
+            self.dispatch(.probeFinished(id, kind, success: success, detail: detail))
+        }
+        if let checkID { probeChecks[id, default: []].append(checkID) }
+    }
+
+    private func openNotifySockets() throws(SystemError) {
+        for (id, status) in supervisor.services.enumerated() where supervisor.spec(id).notify {
+            let path = settings.runtimeDirectory + "/notify-\(status.name).sock"
+            notifySockets[id] = try NotifySocket(loop: loop, path: path) { [unowned self] in
+                self.dispatch(.notifyReady(id))
+            }
+        }
+    }
+
+    // MARK: - Signals and the end
+
+    private func handleSignals(_ signals: [signalfd_siginfo]) {
+        var reap = false
+        let me = UInt32(getpid())
+        for info in signals {
+            let signal = Int32(info.ssi_signo)
+            switch signal {
+            case SIGCHLD:
+                reap = true
+            case _ where info.ssi_pid == me && info.ssi_code == SI_USER:
+                continue  // our own SIGPIPE
+            case SIGTTIN, SIGTTOU:
+                continue
+            case SIGTERM, SIGINT:
+                if exitCode != nil {
+                    Log.info("\(Signals.name(signal)) again: killing what is left now")
+                    Descendants.signalAll(SIGKILL)
+                } else {
+                    if !supervisor.isStopping { Log.info("\(Signals.name(signal)) received: stopping") }
+                    dispatch(.stopRequested(signal: signal))
+                }
+            default:
+                forwardToServices(signal)
+            }
+        }
+        if reap { reapChildren() }
+    }
+
+    private func forwardToServices(_ signal: Int32) {
+        for status in supervisor.services {
+            guard let pid = status.pid else { continue }
+            if kill(-pid, signal) != 0 { kill(pid, signal) }
+        }
+        Log.debug("forwarded \(Signals.name(signal)) to every service")
+    }
+
+    private func reapChildren() {
+        let outcome = children.reap()
+        if exitCode != nil, case .noChildrenLeft = outcome { loop.stop() }
+    }
+
+    /// Every service is down: whatever is left belongs to no service. TERM, a grace period bounded by the
+    /// stop budget, KILL; the loop ends when the last child is reaped.
+    private func finish(_ code: Int32) {
+        exitCode = code
+        if let timer = deadlineTimer { loop.cancel(timer) }
+        if case .noChildrenLeft = children.reap() {
+            loop.stop()
+            return
+        }
+        var killAt = MonotonicClock.now() + settings.grace
+        if let stopBegan, stopBegan + settings.stopTimeout < killAt { killAt = stopBegan + settings.stopTimeout }
+        Log.info("services are down; stopping processes that belong to no service")
+        Descendants.signalAll(SIGTERM)
+        orphanKillTimer = loop.schedule(at: killAt) {
+            Log.warning("processes still running after the grace period: SIGKILL")
+            Descendants.signalAll(SIGKILL)
+        }
+    }
+}

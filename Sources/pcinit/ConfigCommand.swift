@@ -1,0 +1,69 @@
+import Glibc
+import InitCore
+import InitSystem
+
+/// `pcinit config [-f FILE]... [--raw]`, and the config loading that config mode shares with it.
+enum ConfigCommand {
+    static func environment() -> [String: String] {
+        var result: [String: String] = [:]
+        for (key, value) in ProcessEnvironment.pairs(ProcessEnvironment.current()) { result[key] = value }
+        return result
+    }
+
+    static func discover(_ global: GlobalOptions) -> [String] {
+        ConfigLoader.discover(explicitFiles: global.configFiles, environment: environment(), exists: FileSystem.exists)
+    }
+
+    /// Loads and validates; prints every diagnostic to stderr. nil when there was an error.
+    static func load(_ files: [String]) -> ProjectConfig? {
+        let loader = ConfigLoader(
+            environment: environment(),
+            workingDirectory: FileSystem.currentDirectory(),
+            readFile: FileSystem.read
+        )
+        let result = loader.load(files: files)
+        for diagnostic in result.diagnostics { Log.writeAll(fd: 2, "pcinit | \(diagnostic.formatted)\n") }
+        if !result.errors.isEmpty {
+            let count = result.errors.count
+            Log.error("\(count) error\(count == 1 ? "" : "s") in the config; nothing was started")
+        }
+        return result.errors.isEmpty ? result.config : nil
+    }
+
+    static func run(_ global: GlobalOptions, raw: Bool) -> Int32 {
+        let files = discover(global)
+        guard !files.isEmpty else {
+            Log.error("no config file: give -f FILE, set PCINIT_CONFIG, or add process-compose.yml here")
+            return 2
+        }
+        if raw { return printRaw(files) }
+        guard let config = load(files) else { return 2 }
+        Log.writeAll(fd: 1, config.effectiveJSON().rendered(pretty: true) + "\n")
+        return 0
+    }
+
+    /// Each file's YAML document as JSON, before env expansion and schema: to debug quoting and anchors.
+    static func printRaw(_ files: [String]) -> Int32 {
+        var documents: [JSONValue] = []
+        for file in files {
+            switch FileSystem.read(file) {
+            case .missing:
+                Log.error("\(file): no such file")
+                return 2
+            case .unreadable(let reason):
+                Log.error("\(file): \(reason)")
+                return 2
+            case .text(let text):
+                do throws(YAMLError) {
+                    documents.append(try YAMLReader.parse(text, file: file)?.jsonValue ?? .null)
+                } catch {
+                    Log.error(error.description)
+                    return 2
+                }
+            }
+        }
+        let output = documents.count == 1 ? documents[0] : .array(documents)
+        Log.writeAll(fd: 1, output.rendered(pretty: true) + "\n")
+        return 0
+    }
+}

@@ -1,0 +1,113 @@
+import Testing
+
+@testable import InitCore
+
+@Suite struct ConfigLoaderKeyTests {
+    @Test func unknownKeysWarnAtEveryLevelWithHints() {
+        let result = loadConfig(
+            """
+            procesess: {}
+            processes:
+              a:
+                command: x
+                restart: always
+                availability:
+                  retsart: always
+                readiness_probe:
+                  exec:
+                    command: "true"
+                  perod_seconds: 3
+                depends_on:
+                  b:
+                    condition: process_started
+                    required: true
+              b:
+                command: x
+            """)
+        #expect(result.config != nil)
+        #expect(
+            result.messages == [
+                "process-compose.yml:1:1: warning: config: unknown key 'procesess'",
+                "process-compose.yml:5:5: warning: processes.a: unknown key 'restart' (did you mean 'availability.restart'?)",
+                "process-compose.yml:7:7: warning: processes.a.availability: unknown key 'retsart'",
+                "process-compose.yml:11:7: warning: processes.a.readiness_probe: unknown key 'perod_seconds'",
+                "process-compose.yml:15:9: warning: processes.a.depends_on.b: unknown key 'required'",
+            ])
+    }
+
+    @Test func unknownKeysAreErrorsUnderIsStrict() {
+        let result = loadConfig("is_strict: true\nprocesses:\n  a:\n    command: x\n    shutdown:\n      sigal: 9\n")
+        #expect(result.config == nil)
+        #expect(result.messages == ["process-compose.yml:6:7: error: processes.a.shutdown: unknown key 'sigal'"])
+    }
+
+    @Test func extensionKeysAreIgnored() {
+        let result = loadConfig("x-common: &c {a: 1}\nprocesses:\n  a:\n    command: x\n    x-note: hello\n")
+        #expect(result.diagnostics.isEmpty)
+    }
+
+    @Test func unsupportedFeaturesNameTheKeyAndLine() {
+        let result = loadConfig(
+            """
+            vars:
+              PORT: 80
+            env_cmds:
+              DATE: date
+            processes:
+              a:
+                command: x
+                schedule:
+                  interval: 10s
+                watch:
+                  paths: [src]
+                is_tty: true
+                is_elevated: true
+                mcp:
+                  type: tool
+                shutdown:
+                  send_keys: "q"
+            """)
+        #expect(result.config == nil)
+        #expect(
+            result.messages == [
+                "process-compose.yml:1:1: error: config: 'vars' is not supported by pcinit (Go templates are not rendered; write the values out or use ${VAR} expansion)",
+                "process-compose.yml:3:1: error: config: 'env_cmds' is not supported by pcinit (commands run to compute environment variables)",
+                "process-compose.yml:8:5: error: processes.a: 'schedule' is not supported by pcinit (cron and interval jobs)",
+                "process-compose.yml:10:5: error: processes.a: 'watch' is not supported by pcinit (restart on file changes)",
+                "process-compose.yml:12:5: error: processes.a: 'is_tty' is not supported by pcinit (running under a pseudo-terminal)",
+                "process-compose.yml:13:5: error: processes.a: 'is_elevated' is not supported by pcinit (sudo elevation)",
+                "process-compose.yml:14:5: error: processes.a: 'mcp' is not supported by pcinit (MCP tools)",
+                "process-compose.yml:17:7: error: processes.a.shutdown: 'send_keys' is not supported by pcinit (keys written to a pseudo-terminal)",
+            ])
+    }
+
+    @Test func unsupportedFeaturesSetToNothingAreAccepted() {
+        let result = loadConfig("vars: {}\nprocesses:\n  a:\n    command: x\n    is_tty: false\n    is_interactive: false\n    schedule:\n")
+        #expect(result.diagnostics.isEmpty)
+    }
+
+    @Test func logFilesAreIgnoredWithAWarningAndNamespacesSilently() {
+        let result = loadConfig(
+            """
+            log_location: /tmp/pc.log
+            is_tui_disabled: true
+            processes:
+              a:
+                command: x
+                namespace: [web, api]
+                log_location: /tmp/a.log
+                is_template_disabled: true
+            """)
+        #expect(result.config != nil)
+        #expect(
+            result.messages == [
+                "process-compose.yml:1:1: warning: config: 'log_location' is ignored by pcinit (pcinit writes every service's output to its own stdout/stderr)",
+                "process-compose.yml:7:5: warning: processes.a: 'log_location' is ignored by pcinit (the service's output goes to pcinit's stdout/stderr and its ring buffer)",
+            ])
+    }
+
+    @Test func wrongTypeForAMappingLevel() {
+        let result = loadConfig("processes:\n  a:\n    command: x\n    availability: always\n")
+        #expect(result.messages == ["process-compose.yml:4:19: error: processes.a.availability: expected a mapping, found 'always'"])
+    }
+}

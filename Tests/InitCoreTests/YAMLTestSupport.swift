@@ -1,0 +1,39 @@
+import InitCore
+
+/// Shared helpers for the YAML reader tests.
+enum YAMLTestSupport {
+    /// Compact JSON of the parsed document ("<empty>" for an empty document, "error: ..." on failure).
+    static func json(_ text: String, file: String = "test.yml") -> String {
+        do {
+            guard let node = try YAMLReader.parse(text, file: file) else { return "<empty>" }
+            return node.jsonValue.rendered()
+        } catch {
+            return "error: \(error)"
+        }
+    }
+
+    /// The error's `file:line:col: message`, or a note that parsing succeeded.
+    static func failure(_ text: String, file: String = "test.yml") -> String {
+        do {
+            let node = try YAMLReader.parse(text, file: file)
+            return "parsed: " + (node?.jsonValue.rendered() ?? "<empty>")
+        } catch {
+            return error.description
+        }
+    }
+
+    static func parse(_ text: String) throws -> YAMLNode {
+        guard let node = try YAMLReader.parse(text, file: "test.yml") else {
+            throw YAMLError(file: "test.yml", location: SourceLocation(line: 0, column: 0), message: "empty document")
+        }
+        return node
+    }
+
+    /// The corpus directory, found from this file's path (it is outside any target).
+    static var corpusDirectory: String {
+        let thisFile = #filePath
+        let testsDirectory = thisFile.split(separator: "/", omittingEmptySubsequences: false).dropLast(2)
+            .joined(separator: "/")
+        return testsDirectory + "/Corpus/yaml"
+    }
+}
