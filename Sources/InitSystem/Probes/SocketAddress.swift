@@ -1,3 +1,4 @@
+import CInit
 import Glibc
 
 /// Why a probe's host/port could not become a socket address.
