@@ -39,6 +39,9 @@ extension YAMLParser {
             pos += 3
             try expectEndOfLine(after: "the document end marker '...'")
             try skipToContent()
+            if isAtDocumentStartMarker || (peek == Byte.percent && pos == lineStart) {
+                throw errorHere("a second document starts here; only a single YAML document per file is supported")
+            }
             if !isAtEnd {
                 throw errorHere("found content after the document end marker '...'; only a single document is supported")
             }
