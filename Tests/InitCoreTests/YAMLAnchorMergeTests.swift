@@ -33,7 +33,10 @@ import Testing
               <<: *base
               namespace: web
             """
-        #expect(YAMLTestSupport.json(yaml) == #"{"base":{"restart":"always","backoff":1,"namespace":"core"},"svc":{"restart":"always","backoff":1,"namespace":"web","command":"run"}}"#)
+        #expect(
+            YAMLTestSupport.json(yaml)
+                == #"{"base":{"restart":"always","backoff":1,"namespace":"core"},"svc":{"restart":"always","backoff":1,"namespace":"web","command":"run"}}"#
+        )
     }
 
     @Test func earlierMergeSourcesWinOverLaterOnes() {
@@ -68,7 +71,9 @@ import Testing
     }
 
     @Test func mergeInFlowMapping() {
-        #expect(YAMLTestSupport.json("b: &b {x: 1, y: 2}\nm: {<<: *b, y: 3}\n") == #"{"b":{"x":1,"y":2},"m":{"x":1,"y":3}}"#)
+        #expect(
+            YAMLTestSupport.json("b: &b {x: 1, y: 2}\nm: {<<: *b, y: 3}\n") == #"{"b":{"x":1,"y":2},"m":{"x":1,"y":3}}"#
+        )
     }
 
     @Test func aliasTopTakesTheAliasLocationAndInnerNodesKeepTheAnchors() throws {
@@ -88,6 +93,7 @@ import Testing
             Issue.record("expected mappings")
             return
         }
-        #expect(merged.map { $0.key.location } == [SourceLocation(line: 1, column: 8), SourceLocation(line: 4, column: 3)])
+        #expect(
+            merged.map { $0.key.location } == [SourceLocation(line: 1, column: 8), SourceLocation(line: 4, column: 3)])
     }
 }

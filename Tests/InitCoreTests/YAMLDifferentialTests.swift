@@ -6,7 +6,8 @@ import Testing
 @Suite struct YAMLDifferentialTests {
     static func corpusDocuments() throws -> [(name: String, text: String)] {
         let directory = YAMLTestSupport.corpusDirectory
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yml") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yml") }
+            .sorted()
         return try names.map { name in (name, try String(contentsOfFile: directory + "/" + name, encoding: .utf8)) }
     }
 
@@ -25,7 +26,8 @@ import Testing
                 problems.append("\(names[index]): PyYAML rejected it (\(message)); reader gave \(mine)\n\(document)")
             case .json(let expected):
                 if !YAMLPythonOracle.sameJSON(mine, expected) {
-                    problems.append("\(names[index]):\nreader: \(mine)\nPyYAML: \(expected)\n--- document ---\n\(document)")
+                    problems.append(
+                        "\(names[index]):\nreader: \(mine)\nPyYAML: \(expected)\n--- document ---\n\(document)")
                 }
             }
         }

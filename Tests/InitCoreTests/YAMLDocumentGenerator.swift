@@ -67,8 +67,10 @@ struct YAMLDocumentGenerator {
     }
 
     private mutating func makeKey() -> String {
-        pick(["name", "command", "env", "port", "depends_on", "image", "key with spaces", "x-extra", "a.b", "ready",
-              "k1", "k2", "k3", "restart", "args", "labels", "UPPER", "snake_case", "dash-key", "path/key"])
+        pick([
+            "name", "command", "env", "port", "depends_on", "image", "key with spaces", "x-extra", "a.b", "ready",
+            "k1", "k2", "k3", "restart", "args", "labels", "UPPER", "snake_case", "dash-key", "path/key",
+        ])
     }
 
     private mutating func makeScalar() -> ScalarValue {
@@ -77,13 +79,18 @@ struct YAMLDocumentGenerator {
         case 1: return .plain(pick(["1.5", "-0.25", "3.0", ".5", "2.5e+3", "1.0e-2", "-1.25E+2"]))
         case 2: return .plain(pick(["true", "false", "True", "FALSE", "null", "~", "Null"]))
         case 3, 4, 5:
-            return .plain(pick(["alpha", "beta gamma", "x-ray", "/usr/bin/env", "a.b.c", "http://host:80/x",
-                                "value_1", "CamelCase", "with#hash", "-dash", "semi;colon", "tilde~x", "caf\u{e9}",
-                                "echo hello world", "KEY=value", "a:b", "?q", "100%", "snow\u{2603}man"]))
+            return .plain(
+                pick([
+                    "alpha", "beta gamma", "x-ray", "/usr/bin/env", "a.b.c", "http://host:80/x",
+                    "value_1", "CamelCase", "with#hash", "-dash", "semi;colon", "tilde~x", "caf\u{e9}",
+                    "echo hello world", "KEY=value", "a:b", "?q", "100%", "snow\u{2603}man",
+                ]))
         default:
             var text = ""
-            let pieces = ["a", "b c", ": ", " #", ",", "[", "]", "{", "}", "'", "\"", "\\", "\t", "\n", "\u{e9}",
-                          "yes", "no", "8080", "  ", "-", "*x", "&y", "!z", "|", ">", "%", "@", "`", "x"]
+            let pieces = [
+                "a", "b c", ": ", " #", ",", "[", "]", "{", "}", "'", "\"", "\\", "\t", "\n", "\u{e9}",
+                "yes", "no", "8080", "  ", "-", "*x", "&y", "!z", "|", ">", "%", "@", "`", "x",
+            ]
             for _ in 0..<(1 + below(6)) { text += pick(pieces) }
             return .text(text)
         }
@@ -133,7 +140,8 @@ struct YAMLDocumentGenerator {
     }
 
     /// The rest of a `key:` or `-` line and any lines below it.
-    private mutating func emitAfterIndicator(_ value: Value, indent: Int, isSequenceEntry: Bool, into out: inout String) {
+    private mutating func emitAfterIndicator(_ value: Value, indent: Int, isSequenceEntry: Bool, into out: inout String)
+    {
         if !anchors.isEmpty && chance(8) {
             out += " *\(pick(anchors).name)\n"
             return

@@ -3,7 +3,8 @@ import Testing
 
 /// Seeded random mutations must make the reader return or throw, never trap or hang.
 @Suite struct YAMLFuzzTests {
-    static let interestingBytes: [UInt8] = Array(":-[]{}\"'|>&*!#%@`,?\t\n\r \\0123456789.~".utf8) + [0xC3, 0xA9, 0xFF, 0x00]
+    static let interestingBytes: [UInt8] =
+        Array(":-[]{}\"'|>&*!#%@`,?\t\n\r \\0123456789.~".utf8) + [0xC3, 0xA9, 0xFF, 0x00]
 
     static func mutate(_ original: [UInt8], generator: inout YAMLDocumentGenerator) -> [UInt8] {
         var bytes = original
@@ -20,7 +21,10 @@ import Testing
                 let slice = Array(bytes[position..<(position + length)])
                 bytes.insert(contentsOf: slice, at: generator.below(bytes.count + 1))
             case 5: bytes = Array(bytes.prefix(position))
-            default: bytes.insert(contentsOf: Array(repeating: generator.pick(interestingBytes), count: 1 + generator.below(6)), at: position)
+            default:
+                bytes.insert(
+                    contentsOf: Array(repeating: generator.pick(interestingBytes), count: 1 + generator.below(6)),
+                    at: position)
             }
         }
         return bytes
@@ -64,9 +68,11 @@ import Testing
     }
 
     @Test func randomTokenSoupNeverCrashesOrHangs() {
-        let tokens = ["a", "key", ": ", ":", "- ", "-", "[", "]", "{", "}", ",", "\"", "'", "\\", "|", ">", "|-", ">+2",
-                      "&x ", "*x", "*x ", "!!str ", "!", "# c", "\n", "\n  ", "\n    ", "\t", " ", "---", "...", "<<: ",
-                      "? ", "%YAML 1.2\n", "\"\\u00", "'a''b'", "1.5", "~", "\r\n", "\u{FEFF}", "é"]
+        let tokens = [
+            "a", "key", ": ", ":", "- ", "-", "[", "]", "{", "}", ",", "\"", "'", "\\", "|", ">", "|-", ">+2",
+            "&x ", "*x", "*x ", "!!str ", "!", "# c", "\n", "\n  ", "\n    ", "\t", " ", "---", "...", "<<: ",
+            "? ", "%YAML 1.2\n", "\"\\u00", "'a''b'", "1.5", "~", "\r\n", "\u{FEFF}", "é",
+        ]
         var generator = YAMLDocumentGenerator(seed: 0x50_0F)
         var slowest = Duration.zero
         for _ in 0..<3_000 {

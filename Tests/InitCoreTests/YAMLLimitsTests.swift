@@ -27,8 +27,9 @@ import Testing
     @Test func aliasCannotSmuggleDepthPastTheCap() {
         let inner = String(repeating: "[", count: 300) + String(repeating: "]", count: 300)
         let outer = String(repeating: "[", count: 300) + "*deep" + String(repeating: "]", count: 300)
-        #expect(YAMLTestSupport.failure("a: &deep \(inner)\nb: \(outer)\n")
-            == "test.yml:2:304: alias '*deep' expands the document deeper than 512 levels")
+        #expect(
+            YAMLTestSupport.failure("a: &deep \(inner)\nb: \(outer)\n")
+                == "test.yml:2:304: alias '*deep' expands the document deeper than 512 levels")
     }
 
     @Test func billionLaughsIsRejectedQuickly() {
@@ -45,7 +46,8 @@ import Testing
     }
 
     @Test func manyAliasesBelowTheCapExpand() throws {
-        var yaml = "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nb: &b [" + Array(repeating: "*a", count: 10).joined(separator: ", ")
+        var yaml =
+            "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nb: &b [" + Array(repeating: "*a", count: 10).joined(separator: ", ")
         yaml += "]\nc: [" + Array(repeating: "*b", count: 10).joined(separator: ", ") + "]\n"
         guard case .mapping(let entries) = try YAMLTestSupport.parse(yaml).content,
             case .sequence(let c) = entries[2].value.content,

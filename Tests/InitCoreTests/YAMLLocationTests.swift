@@ -64,7 +64,8 @@ import Testing
             Issue.record("expected a mapping")
             return
         }
-        #expect(entries.map(\.key.location) == [SourceLocation(line: 1, column: 1), SourceLocation(line: 3, column: 1)])
+        #expect(
+            entries.map(\.key.location) == [SourceLocation(line: 1, column: 1), SourceLocation(line: 3, column: 1)])
     }
 
     @Test func columnsCountUnicodeScalars() throws {

@@ -4,7 +4,8 @@ import Testing
 /// A 500-service compose file (about 10k lines) must parse quickly.
 @Suite struct YAMLPerformanceTests {
     static func largeCompose(services: Int) -> String {
-        var out = "version: \"0.5\"\nx-defaults: &defaults\n  availability:\n    restart: on_failure\n    backoff_seconds: 2\n"
+        var out =
+            "version: \"0.5\"\nx-defaults: &defaults\n  availability:\n    restart: on_failure\n    backoff_seconds: 2\n"
         out += "processes:\n"
         for index in 0..<services {
             out += """
@@ -39,7 +40,8 @@ import Testing
         var node: YAMLNode?
         let elapsed = try clock.measure { node = try YAMLReader.parse(text, file: "big.yml") }
         print("parsed \(text.utf8.count) bytes in \(elapsed)")
-        guard case .mapping(let entries)? = node?.content, case .mapping(let processes) = entries[2].value.content else {
+        guard case .mapping(let entries)? = node?.content, case .mapping(let processes) = entries[2].value.content
+        else {
             Issue.record("unexpected shape")
             return
         }

@@ -44,7 +44,8 @@ enum YAMLPythonOracle {
         }
         process.waitUntilExit()
         guard process.terminationStatus == 0, let data = try? Data(contentsOf: output) else {
-            print("skipping PyYAML comparison: python3 with PyYAML is not available (exit \(process.terminationStatus))")
+            print(
+                "skipping PyYAML comparison: python3 with PyYAML is not available (exit \(process.terminationStatus))")
             return nil
         }
         guard let results = try JSONSerialization.jsonObject(with: data) as? [[String: String]] else { return [] }
@@ -65,15 +66,15 @@ enum YAMLPythonOracle {
 
     private static func sameValue(_ x: Any, _ y: Any) -> Bool {
         switch (x, y) {
-        case let (a as [String: Any], b as [String: Any]):
+        case (let a as [String: Any], let b as [String: Any]):
             return a.count == b.count && a.allSatisfy { key, value in b[key].map { sameValue(value, $0) } ?? false }
-        case let (a as [Any], b as [Any]):
+        case (let a as [Any], let b as [Any]):
             return a.count == b.count && zip(a, b).allSatisfy { sameValue($0, $1) }
-        case let (a as String, b as String):
+        case (let a as String, let b as String):
             return a == b
         case (is NSNull, is NSNull):
             return true
-        case let (a as NSNumber, b as NSNumber):
+        case (let a as NSNumber, let b as NSNumber):
             return a.doubleValue == b.doubleValue
         default:
             return false

@@ -11,7 +11,9 @@ import Testing
 
     static let blockCases: [Case] = [
         Case(yaml: "a: 1\nb: two\n", json: #"{"a":1,"b":"two"}"#),
-        Case(yaml: "outer:\n  inner:\n    leaf: x\n  sibling: y\n", json: #"{"outer":{"inner":{"leaf":"x"},"sibling":"y"}}"#),
+        Case(
+            yaml: "outer:\n  inner:\n    leaf: x\n  sibling: y\n",
+            json: #"{"outer":{"inner":{"leaf":"x"},"sibling":"y"}}"#),
         Case(yaml: "- a\n- b\n", json: #"["a","b"]"#),
         Case(yaml: "key:\n- a\n- b\nnext: 1\n", json: #"{"key":["a","b"],"next":1}"#),
         Case(yaml: "key:\n  - a\n  - b\n", json: #"{"key":["a","b"]}"#),
@@ -21,11 +23,15 @@ import Testing
         Case(yaml: "-   a: 1\n    b: 2\n", json: #"[{"a":1,"b":2}]"#),
         Case(yaml: "empty:\nalso: ~\n", json: #"{"empty":null,"also":null}"#),
         Case(yaml: "- \n-\n- x\n", json: #"[null,null,"x"]"#),
-        Case(yaml: "key with spaces: v\n\"quoted key\": 1\n'single': 2\n", json: #"{"key with spaces":"v","quoted key":1,"single":2}"#),
+        Case(
+            yaml: "key with spaces: v\n\"quoted key\": 1\n'single': 2\n",
+            json: #"{"key with spaces":"v","quoted key":1,"single":2}"#),
         Case(yaml: "url: http://host:8080/x\nhash: a#b\n", json: #"{"url":"http://host:8080/x","hash":"a#b"}"#),
         Case(yaml: "a: 1 # trailing\n# own line\nb: 2   #another\n", json: #"{"a":1,"b":2}"#),
         Case(yaml: "a:    # comment before the value\n  b: 1\n", json: #"{"a":{"b":1}}"#),
-        Case(yaml: "text: first line\n  second line\n\n  after blank\nnext: 1\n", json: #"{"text":"first line second line\nafter blank","next":1}"#),
+        Case(
+            yaml: "text: first line\n  second line\n\n  after blank\nnext: 1\n",
+            json: #"{"text":"first line second line\nafter blank","next":1}"#),
         Case(yaml: "- one\n  two\n", json: #"["one two"]"#),
         Case(yaml: "plain\n", json: #""plain""#),
         Case(yaml: "a: 1\r\nb:\r\n  - x\r\n", json: #"{"a":1,"b":["x"]}"#),
@@ -83,7 +89,9 @@ import Testing
     }
 
     @Test func nonStringKeysRenderAsTheirText() {
-        #expect(YAMLTestSupport.json("1: a\ntrue: b\n~: c\n0x10: d\n[x, y]: e\n") == #"{"1":"a","true":"b","~":"c","0x10":"d","[\"x\",\"y\"]":"e"}"#)
+        #expect(
+            YAMLTestSupport.json("1: a\ntrue: b\n~: c\n0x10: d\n[x, y]: e\n")
+                == #"{"1":"a","true":"b","~":"c","0x10":"d","[\"x\",\"y\"]":"e"}"#)
     }
 
     @Test func aliasesCanBeKeys() {
