@@ -177,6 +177,9 @@ import Testing
             yaml: "a: x\u{7}y\n",
             error: "process-compose.yml:1:5: invalid control character U+0007"),
         Case(
+            yaml: "\u{FEFF}a: \u{1B}\n",
+            error: "process-compose.yml:1:4: invalid control character U+001B"),
+        Case(
             yaml: "a: 1\nb: \u{0}\n",
             error: "process-compose.yml:2:4: invalid control character U+0000"),
     ]

@@ -29,6 +29,7 @@ import Testing
         Case(yaml: "url: http://host:8080/x\nhash: a#b\n", json: #"{"url":"http://host:8080/x","hash":"a#b"}"#),
         Case(yaml: "a: 1 # trailing\n# own line\nb: 2   #another\n", json: #"{"a":1,"b":2}"#),
         Case(yaml: "a:    # comment before the value\n  b: 1\n", json: #"{"a":{"b":1}}"#),
+        Case(yaml: "a: \"x\"# glued comment\nb: [1]#glued\n", json: #"{"a":"x","b":[1]}"#),
         Case(
             yaml: "text: first line\n  second line\n\n  after blank\nnext: 1\n",
             json: #"{"text":"first line second line\nafter blank","next":1}"#),

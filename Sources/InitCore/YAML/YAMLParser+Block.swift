@@ -60,7 +60,7 @@ extension YAMLParser {
             let b = bytes[index]
             guard (b < 0x20 && b != Byte.tab && !Byte.isBreak(b)) || b == 0x7F else { continue }
             var lineNumber = 1
-            var start = 0
+            var start = lineStart  // past a byte-order mark on the first line
             var scan = 0
             while scan < index {
                 if bytes[scan] == Byte.lineFeed

@@ -56,11 +56,11 @@ extension YAMLParser {
     var isAtDocumentStartMarker: Bool { isAtDocumentMarker() && peek == Byte.dash }
 
     /// Skips a trailing comment and requires the line to end; used after inline scalars and flow collections.
-    /// `what` is only rendered on failure, which keeps the common path free of string building.
+    /// A `#` glued to a closing quote or bracket is taken as a comment, as PyYAML and libyaml do, although the
+    /// spec wants a space first. `what` is only rendered on failure, keeping the common path free of strings.
     mutating func expectEndOfLine(after what: @autoclosure () -> String) throws(YAMLError) {
-        let before = pos
         skipInlineBlanks()
-        if peek == Byte.hash && (pos > before || pos == lineStart) { skipComment() }
+        skipComment()
         guard Byte.isBreakOrEnd(peek) else {
             throw errorHere("expected end of line after \(what()), found \(foundDescription())")
         }
