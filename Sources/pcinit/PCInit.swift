@@ -50,7 +50,7 @@ struct PCInit {
         if !files.isEmpty {
             return ConfigMode.run(options, files: files, signals: signals)
         }
-        let command = options.command ?? options.positionals
+        let command = options.commandWithoutConfig
         guard !command.isEmpty else {
             Log.error("nothing to run: no config file found and no command given (see pcinit --help)")
             return 2
