@@ -55,7 +55,7 @@ public final class ServiceRuntime {
     let mainID: ServiceID?
     let prefixes: [String]
     let devNull: Int32
-    var rings: [LineRing]
+    let rings: [LineRing]
     var relays: [LogRelay] = []
     var probeChecks: [ServiceID: [ProbeCheckID]] = [:]
     var notifySockets: [ServiceID: NotifySocket] = [:]
@@ -219,8 +219,6 @@ public final class ServiceRuntime {
     }
 
     private func makeRelay(for id: ServiceID, fd: Int32, output: OutputChannel) -> LogRelay? {
-        let readyLine = supervisor.spec(id).readyLogLine
-        var seenReadyLine = false
         do {
             var relay: LogRelay?
             relay = try LogRelay(
@@ -228,13 +226,9 @@ public final class ServiceRuntime {
                 prefix: prefixes[id],
                 output: output,
                 loop: loop,
-                onLine: { [unowned self] line in
-                    self.rings[id].append(String(line))
-                    if let readyLine, !seenReadyLine, line.contains(readyLine) {
-                        seenReadyLine = true
-                        self.dispatch(.readyLogLineSeen(id))
-                    }
-                },
+                ring: rings[id],
+                readyLine: supervisor.spec(id).readyLogLine,
+                onReadyLine: { [unowned self] in self.dispatch(.readyLogLineSeen(id)) },
                 onClosed: { [unowned self] in
                     self.relays.removeAll { $0 === relay }
                 }
