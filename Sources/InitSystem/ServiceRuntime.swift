@@ -327,7 +327,6 @@ public final class ServiceRuntime {
                     Log.info("\(Signals.name(signal)) again: killing what is left now")
                     Descendants.signalAll(SIGKILL)
                 } else {
-                    if !supervisor.isStopping { Log.info("\(Signals.name(signal)) received: stopping") }
                     dispatch(.stopRequested(signal: signal))
                 }
             default:

@@ -71,22 +71,26 @@ public enum Spawner {
         var pid: pid_t = 0
         let err: Int32 = program.withCString { path in
             withOptionalCString(request.workingDirectory) { workingDir in
-                var spawn = pci_spawn_request(
-                    path: path,
-                    argv: argv.pointer,
-                    envp: envp.pointer,
-                    working_dir: workingDir,
-                    search_path: program.contains("/") ? 0 : 1,
-                    new_process_group: request.newProcessGroup ? 1 : 0,
-                    tty_fd: request.terminalFD,
-                    stdin_fd: request.stdinFD,
-                    stdout_fd: request.stdoutFD,
-                    stderr_fd: request.stderrFD,
-                    close_from: request.closeFrom,
-                    child_mask: &mask,
-                    default_signals: &defaults
-                )
-                return pci_spawn(&spawn, &pid)
+                withUnsafePointer(to: &mask) { childMask in
+                    withUnsafePointer(to: &defaults) { defaultSignals in
+                        var spawn = pci_spawn_request(
+                            path: path,
+                            argv: argv.pointer,
+                            envp: envp.pointer,
+                            working_dir: workingDir,
+                            search_path: program.contains("/") ? 0 : 1,
+                            new_process_group: request.newProcessGroup ? 1 : 0,
+                            tty_fd: request.terminalFD,
+                            stdin_fd: request.stdinFD,
+                            stdout_fd: request.stdoutFD,
+                            stderr_fd: request.stderrFD,
+                            close_from: request.closeFrom,
+                            child_mask: childMask,
+                            default_signals: defaultSignals
+                        )
+                        return pci_spawn(&spawn, &pid)
+                    }
+                }
             }
         }
         if err != 0 { throw SpawnError(program: program, errno: err, workingDirectory: request.workingDirectory) }

@@ -1,0 +1,148 @@
+import Glibc
+import InitCore
+
+/// Identifies one check started by `ProbeRunner.run`, so it can be cancelled.
+public struct ProbeCheckID: Hashable, Sendable, CustomStringConvertible {
+    fileprivate let value: UInt64
+
+    public var description: String { "probe-check-\(value)" }
+}
+
+/// A check in flight. `stop()` releases what it holds (kills its process group, closes its socket)
+/// without reporting anything: the runner decides what, if anything, is reported.
+protocol RunningCheck: AnyObject {
+    func stop()
+}
+
+/// Runs single readiness/liveness checks (exec, tcp, http_get) on the event loop, never blocking it.
+/// The supervisor decides when to check; this only performs one check and reports the outcome.
+public final class ProbeRunner {
+    /// How an exec check hands its child to whoever reaps it. The runtime uses `ChildRegistry.register`;
+    /// tests inject their own so they never need `waitpid(-1)` in a shared test process.
+    typealias ChildRegistration = (pid_t, @escaping (ChildTermination) -> Void) -> Void
+
+    private struct Entry {
+        var check: RunningCheck?
+        var deadline: EventLoop.Timer?
+        var completion: (Bool, String) -> Void
+    }
+
+    let loop: EventLoop
+    let signals: InheritedSignals
+    let shell: ShellConfig
+    let registerChild: ChildRegistration
+    private var active: [UInt64: Entry] = [:]
+    private var nextID: UInt64 = 1
+
+    public convenience init(loop: EventLoop, children: ChildRegistry, signals: InheritedSignals, shell: ShellConfig) {
+        self.init(loop: loop, signals: signals, shell: shell, registerChild: { children.register($0, onExit: $1) })
+    }
+
+    init(loop: EventLoop, signals: InheritedSignals, shell: ShellConfig, registerChild: @escaping ChildRegistration) {
+        self.loop = loop
+        self.signals = signals
+        self.shell = shell
+        self.registerChild = registerChild
+    }
+
+    /// Checks still in flight.
+    public var activeCount: Int { active.count }
+
+    /// Runs one check of `probe` for a service; `completion(success, detail)` is called exactly once, within
+    /// `probe.timeout` (+ a few ms), unless cancelled. It is never called from inside `run` itself, so the
+    /// caller always has the returned ID first.
+    /// `environment`: the service's full `KEY=VALUE` env (exec checks run with it); `workingDirectory`: the
+    /// service's (exec checks use the probe's `workingDir` ?? this).
+    @discardableResult
+    public func run(
+        _ probe: ProbeConfig,
+        environment: [String],
+        workingDirectory: String?,
+        completion: @escaping (Bool, String) -> Void
+    ) -> ProbeCheckID {
+        let id = ProbeCheckID(value: nextID)
+        nextID += 1
+        active[id.value] = Entry(check: nil, deadline: nil, completion: completion)
+
+        let timeout = probe.timeout > .zero ? probe.timeout : .seconds(1)
+        let deadline = MonotonicClock.now() + timeout
+        // Registered before the check starts so that a check failing at once still finds its entry.
+        active[id.value]?.deadline = loop.schedule(at: deadline) { [weak self] in
+            self?.expire(id, after: timeout)
+        }
+
+        // An outcome known while `run` is still on the stack (spawn failed, connected at once) reaches the
+        // caller on the next loop turn instead, so the caller always holds the ID before its completion runs.
+        let gate = StartGate()
+        let report: (Bool, String) -> Void = { [weak self] success, detail in
+            guard let self else { return }
+            if gate.starting {
+                self.loop.schedule(at: MonotonicClock.now()) { [weak self] in
+                    self?.finish(id, success: success, detail: detail)
+                }
+            } else {
+                self.finish(id, success: success, detail: detail)
+            }
+        }
+        let check: RunningCheck?
+        switch probe.check {
+        case .exec(let command, let probeWorkingDir):
+            check = ExecCheck.start(
+                runner: self,
+                command: command,
+                environment: environment,
+                workingDirectory: probeWorkingDir ?? workingDirectory,
+                report: report
+            )
+        case .tcp(let host, let port):
+            check = TCPCheck.start(loop: loop, host: host, port: port, report: report)
+        case .httpGet(let host, let port, let path, let scheme, let headers, let statusCode):
+            let request = HTTPCheck.Request(
+                host: host,
+                port: port,
+                path: path,
+                scheme: scheme,
+                headers: headers,
+                expectedStatus: statusCode
+            )
+            check = HTTPCheck.start(loop: loop, request: request, report: report)
+        }
+        gate.starting = false
+        // The check may already have finished (deferred report pending): only keep it while active.
+        if active[id.value] != nil { active[id.value]?.check = check }
+        return id
+    }
+
+    /// Stops a check in flight (kills its process group / closes its socket); its completion is never called.
+    public func cancel(_ id: ProbeCheckID) {
+        guard let entry = active.removeValue(forKey: id.value) else { return }
+        if let deadline = entry.deadline { loop.cancel(deadline) }
+        entry.check?.stop()
+    }
+
+    private func finish(_ id: ProbeCheckID, success: Bool, detail: String) {
+        guard let entry = active.removeValue(forKey: id.value) else { return }
+        if let deadline = entry.deadline { loop.cancel(deadline) }
+        // The check has reported, so it let go of its resources already; stop() is for the other paths.
+        entry.completion(success, detail)
+    }
+
+    private func expire(_ id: ProbeCheckID, after timeout: Duration) {
+        guard let entry = active.removeValue(forKey: id.value) else { return }
+        entry.check?.stop()
+        entry.completion(false, "timed out after \(ProbeRunner.describe(timeout))")
+    }
+
+    /// `1s`, `1.5s`, `300ms`: short enough for a status line.
+    static func describe(_ duration: Duration) -> String {
+        let milliseconds = duration.nanosecondsClamped / 1_000_000
+        if milliseconds < 1000 { return "\(milliseconds)ms" }
+        if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
+        let tenths = (milliseconds + 50) / 100
+        return "\(tenths / 10).\(tenths % 10)s"
+    }
+}
+
+private final class StartGate {
+    var starting = true
+}

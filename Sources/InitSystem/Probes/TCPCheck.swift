@@ -1,0 +1,102 @@
+import CInit
+import Glibc
+
+/// A non-blocking TCP client socket on the event loop: connect, then whatever the caller watches for.
+final class TCPConnection {
+    private let loop: EventLoop
+    private(set) var fd: Int32 = -1
+    let peer: SocketAddress
+    private var watch: EventLoop.Watch?
+
+    /// Resolves `host` and creates the socket; the connect itself starts in `connect(_:)`.
+    init(loop: EventLoop, host: String, port: Int) throws(AddressError) {
+        self.loop = loop
+        peer = try SocketAddress.resolve(host: host, port: port)
+        fd = socket(peer.family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        if fd < 0 { throw AddressError(description: "socket: \(SystemError.describe(errno))") }
+    }
+
+    deinit { close() }
+
+    /// Connects without blocking; `done(nil)` once connected, `done(reason)` if it failed. `done` runs on
+    /// a later loop turn unless the kernel answered at once (then before `connect` returns).
+    func connect(_ done: @escaping (String?) -> Void) {
+        var address = peer.storage
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, peer.length) }
+        }
+        if result == 0 { return done(nil) }
+        // On loopback even a refused connect may start as EINPROGRESS and fail later through SO_ERROR.
+        guard errno == EINPROGRESS || errno == EINTR else { return done(failure(errno)) }
+        setWatch(UInt32(EPOLLOUT.rawValue), onError: done) { [unowned self] _ in
+            unwatch()
+            var error: Int32 = 0
+            var size = socklen_t(MemoryLayout<Int32>.size)
+            if getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size) != 0 { error = errno }
+            done(error == 0 ? nil : failure(error))
+        }
+    }
+
+    /// Replaces the current watch (if any) with one for `events`; a failure to watch goes to `onError`.
+    func setWatch(
+        _ events: UInt32,
+        onError: (String) -> Void,
+        handler: @escaping EventLoop.FDHandler
+    ) {
+        unwatch()
+        do {
+            watch = try loop.watch(fd, for: events, handler: handler)
+        } catch {
+            onError("\(error)")
+        }
+    }
+
+    func unwatch() {
+        if let watch { loop.unwatch(watch) }
+        watch = nil
+    }
+
+    /// Idempotent; also aborts a connect in flight.
+    func close() {
+        guard fd >= 0 else { return }
+        unwatch()
+        Glibc.close(fd)
+        fd = -1
+    }
+
+    private func failure(_ code: Int32) -> String { "connect to \(peer.description): \(SystemError.describe(code))" }
+}
+
+/// A tcp check: success once a connection to host:port is established; the connection is closed at once.
+final class TCPCheck: RunningCheck {
+    private var connection: TCPConnection?
+
+    static func start(loop: EventLoop, host: String, port: Int, report: @escaping (Bool, String) -> Void) -> TCPCheck? {
+        let connection: TCPConnection
+        do {
+            connection = try TCPConnection(loop: loop, host: host, port: port)
+        } catch {
+            report(false, error.description)
+            return nil
+        }
+        let check = TCPCheck()
+        check.connection = connection
+        connection.connect { [weak check] failure in
+            guard let check, let connection = check.connection else { return }
+            check.connection = nil
+            let peer = connection.peer.description
+            connection.close()
+            if let failure {
+                report(false, failure)
+            } else {
+                report(true, "connected to \(peer)")
+            }
+        }
+        return check
+    }
+
+    func stop() {
+        connection?.close()
+        connection = nil
+    }
+}

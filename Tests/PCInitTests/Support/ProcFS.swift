@@ -1,0 +1,156 @@
+import Foundation
+import Glibc
+
+/// Reads the kernel's view of processes from /proc. Every function tolerates processes vanishing midway.
+enum ProcFS {
+    /// The fields of /proc/PID/stat that tests care about.
+    struct Stat {
+        var pid: pid_t
+        var command: String
+        /// R, S, D, T (stopped), t, Z (zombie), X, I.
+        var state: Character
+        var parent: pid_t
+        var processGroup: pid_t
+        var session: pid_t
+        /// Foreground process group of the controlling terminal (-1 if none).
+        var terminalForegroundGroup: pid_t
+    }
+
+    static func stat(_ pid: pid_t) -> Stat? {
+        guard let text = read("/proc/\(pid)/stat"),
+            let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")")
+        else { return nil }
+        let command = String(text[text.index(after: open)..<close])
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 5, let state = fields[0].first,
+            let parent = pid_t(fields[1]), let group = pid_t(fields[2]), let session = pid_t(fields[3]),
+            let foreground = pid_t(fields[5])
+        else { return nil }
+        return Stat(
+            pid: pid, command: command, state: state, parent: parent, processGroup: group, session: session,
+            terminalForegroundGroup: foreground)
+    }
+
+    /// `State:` letter, nil if the process is gone (reaped).
+    static func state(_ pid: pid_t) -> Character? { stat(pid)?.state }
+
+    /// True while /proc/PID exists and the process is not a zombie.
+    static func isAlive(_ pid: pid_t) -> Bool {
+        guard let state = state(pid) else { return false }
+        return state != "Z" && state != "X"
+    }
+
+    /// True once /proc/PID is gone: the process exited and was reaped.
+    static func isGone(_ pid: pid_t) -> Bool { stat(pid) == nil }
+
+    /// The `Key:\tvalue` lines of /proc/PID/status.
+    static func status(_ pid: pid_t) -> [String: String]? {
+        guard let text = read("/proc/\(pid)/status") else { return nil }
+        var fields: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return fields
+    }
+
+    static func statusField(_ pid: pid_t, _ name: String) -> String? { status(pid)?[name] }
+
+    /// voluntary + nonvoluntary context switches: how often the process was scheduled.
+    static func contextSwitches(_ pid: pid_t) -> Int? {
+        guard let fields = status(pid),
+            let voluntary = fields["voluntary_ctxt_switches"].flatMap({ Int($0) }),
+            let involuntary = fields["nonvoluntary_ctxt_switches"].flatMap({ Int($0) })
+        else { return nil }
+        return voluntary + involuntary
+    }
+
+    /// Parses a hex signal set field (SigBlk, SigIgn, SigCgt, ...) into signal numbers.
+    static func signalSet(_ hex: String) -> Set<Int32> {
+        guard let bits = UInt64(hex, radix: 16) else { return [] }
+        return Set((1...64).filter { bits & (UInt64(1) << UInt64($0 - 1)) != 0 }.map { Int32($0) })
+    }
+
+    static func threadCount(_ pid: pid_t) -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task").count) ?? 0
+    }
+
+    /// argv of the process (empty for zombies and kernel threads, nil if gone).
+    static func commandLine(_ pid: pid_t) -> [String]? {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+        return data.split(separator: 0, omittingEmptySubsequences: false).dropLast().map {
+            String(decoding: $0, as: UTF8.self)
+        }
+    }
+
+    static func executable(_ pid: pid_t) -> String? { link("/proc/\(pid)/exe") }
+    static func workingDirectory(_ pid: pid_t) -> String? { link("/proc/\(pid)/cwd") }
+
+    /// Open descriptors and what they point to (`/dev/null`, `anon_inode:[signalfd]`, `pipe:[123]`, ...).
+    static func fileDescriptors(_ pid: pid_t) -> [Int32: String] {
+        let directory = "/proc/\(pid)/fd"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [:] }
+        var result: [Int32: String] = [:]
+        for name in names {
+            if let fd = Int32(name), let target = link("\(directory)/\(name)") { result[fd] = target }
+        }
+        return result
+    }
+
+    /// Every pid currently in /proc (of this pid namespace's mount of /proc).
+    static func allPIDs() -> [pid_t] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { pid_t($0) }
+    }
+
+    static func children(of parent: pid_t) -> [pid_t] {
+        allPIDs().filter { stat($0)?.parent == parent }
+    }
+
+    /// Children, grandchildren, ... of `root`, from one snapshot of parent links (parents before children).
+    static func descendants(of root: pid_t) -> [pid_t] {
+        var children: [pid_t: [pid_t]] = [:]
+        for pid in allPIDs() {
+            if let parent = stat(pid)?.parent { children[parent, default: []].append(pid) }
+        }
+        var result: [pid_t] = []
+        var queue = children[root] ?? []
+        while !queue.isEmpty {
+            let pid = queue.removeFirst()
+            result.append(pid)
+            queue += children[pid] ?? []
+        }
+        return result
+    }
+
+    /// Processes whose command line contains `marker` (use a unique marker per test).
+    static func pids(commandLineContaining marker: String) -> [pid_t] {
+        let me = getpid()
+        return allPIDs().filter { pid in
+            pid != me && (commandLine(pid)?.contains { $0.contains(marker) } ?? false)
+        }
+    }
+
+    /// SIGKILLs every process whose command line contains `marker`: cleanup for escapees.
+    static func killAll(commandLineContaining marker: String) {
+        for pid in pids(commandLineContaining: marker) { kill(pid, SIGKILL) }
+    }
+
+    /// One line per process under `root`, for failure messages.
+    static func describeTree(of root: pid_t) -> String {
+        ([root] + descendants(of: root)).map { pid in
+            let stat = stat(pid)
+            let argv = commandLine(pid)?.joined(separator: " ") ?? "?"
+            return "  \(pid) ppid=\(stat?.parent ?? 0) pgid=\(stat?.processGroup ?? 0) "
+                + "state=\(stat.map { String($0.state) } ?? "?") \(argv)"
+        }.joined(separator: "\n")
+    }
+
+    private static func read(_ path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func link(_ path: String) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: path)
+    }
+}

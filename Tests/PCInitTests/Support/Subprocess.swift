@@ -1,0 +1,286 @@
+import CInit
+import Foundation
+import Glibc
+
+/// How a process ended, decoded from its wait status.
+struct Termination: Equatable, CustomStringConvertible {
+    let rawStatus: Int32
+
+    /// The exit code, if the process exited normally.
+    var exitCode: Int32? { pci_wifexited(rawStatus) != 0 ? pci_wexitstatus(rawStatus) : nil }
+    /// The signal that killed the process, if one did.
+    var signal: Int32? { pci_wifsignaled(rawStatus) != 0 ? pci_wtermsig(rawStatus) : nil }
+    /// What a shell's `$?` would show: the exit code, or 128+N for death by signal N.
+    var shellCode: Int32 { exitCode ?? (128 + (signal ?? 0)) }
+
+    var description: String {
+        if let exitCode { return "exited \(exitCode)" }
+        return "killed by signal \(signal ?? -1)"
+    }
+}
+
+/// A finished run: how it ended, what it printed, how long it took.
+struct RunResult: CustomStringConvertible {
+    var termination: Termination
+    var stdout: String
+    var stderr: String
+    var duration: Duration
+
+    /// Shell-style status (exit code or 128+signal).
+    var status: Int32 { termination.shellCode }
+    var stdoutLines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+    var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
+
+    var description: String {
+        "\(termination) after \(duration)\n--- stdout ---\n\(stdout)--- stderr ---\n\(stderr)"
+    }
+}
+
+struct SubprocessError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// The environment handed to a process the tests start: the test runner's own, minus pcinit and
+/// process-compose settings that would change pcinit's behaviour, plus the test's overrides.
+struct Environment {
+    var variables: [String: String]
+
+    static var clean: Environment {
+        var variables = ProcessInfo.processInfo.environment
+        for name in variables.keys
+        where name.hasPrefix("PCINIT_") || name.hasPrefix("PC_") || name == "NOTIFY_SOCKET" {
+            variables[name] = nil
+        }
+        return Environment(variables: variables)
+    }
+
+    func with(_ overrides: [String: String]) -> Environment {
+        Environment(variables: variables.merging(overrides) { $1 })
+    }
+
+    var entries: [String] { variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } }
+}
+
+/// What the process reads on stdin.
+enum Input {
+    case null
+    case text(String)
+}
+
+/// A process started by a test, with stdout/stderr captured in files (so a leftover grandchild holding
+/// them open can never make the test hang) and a clean signal state (empty mask, default dispositions).
+/// It runs in its own process group and never becomes the terminal's foreground group. Its working directory
+/// is an empty temporary directory unless given.
+///
+/// Waits are for this pid only (`waitpid(pid)`, never `waitpid(-1)`): tests run in parallel in one process.
+/// Always pair with `defer { process.killTree() }` so nothing is left behind when an expectation fails.
+final class Subprocess: @unchecked Sendable {
+    let pid: pid_t
+    let arguments: [String]
+    let started = ContinuousClock.now
+    private let files: TemporaryDirectory
+    private let lock = NSLock()
+    private var reaped: Termination?
+    private var finishedAt: ContinuousClock.Instant?
+
+    init(
+        _ arguments: [String],
+        environment: Environment = .clean,
+        workingDirectory: String? = nil,
+        input: Input = .null
+    ) throws {
+        precondition(!arguments.isEmpty)
+        self.arguments = arguments
+        files = try TemporaryDirectory(prefix: "pcinit-run")
+        // Default: an empty directory, so no process-compose.yml is ever discovered by accident.
+        let directory = workingDirectory ?? files.path("cwd")
+        if workingDirectory == nil { mkdir(directory, 0o755) }
+        let stdinPath: String
+        switch input {
+        case .null:
+            stdinPath = "/dev/null"
+        case .text(let text):
+            stdinPath = files.path("stdin")
+            try text.write(toFile: stdinPath, atomically: false, encoding: .utf8)
+        }
+        let stdinFD = open(stdinPath, O_RDONLY | O_CLOEXEC)
+        let stdoutFD = open(files.path("stdout"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let stderrFD = open(files.path("stderr"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        defer {
+            for fd in [stdinFD, stdoutFD, stderrFD] where fd >= 0 { close(fd) }
+        }
+        guard stdinFD >= 0, stdoutFD >= 0, stderrFD >= 0 else {
+            throw SubprocessError(description: "cannot open stdio files: \(String(cString: strerror(errno)))")
+        }
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in 1...Int32(pci_sigrtmax()) where signal != SIGKILL && signal != SIGSTOP {
+            sigaddset(&defaults, signal)
+        }
+        let argv = CStrings(arguments)
+        let envp = CStrings(environment.entries)
+        defer {
+            argv.free()
+            envp.free()
+        }
+        var child: pid_t = 0
+        let program = arguments[0]
+        let err = program.withCString { path in
+            directory.withCString { directory in
+                var request = pci_spawn_request(
+                    path: path,
+                    argv: argv.pointer,
+                    envp: envp.pointer,
+                    working_dir: directory,
+                    search_path: program.contains("/") ? 0 : 1,
+                    new_process_group: 1,
+                    tty_fd: -1,
+                    stdin_fd: stdinFD,
+                    stdout_fd: stdoutFD,
+                    stderr_fd: stderrFD,
+                    close_from: 3,
+                    child_mask: &mask,
+                    default_signals: &defaults
+                )
+                return pci_spawn(&request, &child)
+            }
+        }
+        guard err == 0 else {
+            throw SubprocessError(description: "cannot start \(arguments): \(String(cString: strerror(err)))")
+        }
+        pid = child
+    }
+
+    deinit { killTree() }
+
+    /// Runs to completion (or kills it after `timeout` and throws).
+    static func run(
+        _ arguments: [String],
+        environment: Environment = .clean,
+        workingDirectory: String? = nil,
+        input: Input = .null,
+        timeout: Duration = .seconds(30)
+    ) async throws -> RunResult {
+        let process = try Subprocess(
+            arguments, environment: environment, workingDirectory: workingDirectory, input: input)
+        defer { process.killTree() }
+        return try await process.wait(timeout: timeout)
+    }
+
+    /// Non-blocking: the termination if the process has ended (reaping it), nil while it runs.
+    @discardableResult
+    func poll() -> Termination? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let reaped { return reaped }
+        var status: Int32 = 0
+        let result = waitpid(pid, &status, WNOHANG)
+        guard result == pid else { return nil }
+        reaped = Termination(rawStatus: status)
+        finishedAt = .now
+        return reaped
+    }
+
+    var isRunning: Bool { poll() == nil }
+
+    /// Waits for the process to end; on timeout kills it and everything under it, then throws.
+    func wait(timeout: Duration = .seconds(30)) async throws -> RunResult {
+        let deadline = ContinuousClock.now + timeout
+        var interval = Duration.milliseconds(1)
+        while true {
+            if let termination = poll() {
+                return RunResult(
+                    termination: termination, stdout: stdout, stderr: stderr,
+                    duration: (finishedAt ?? .now) - started)
+            }
+            if ContinuousClock.now >= deadline {
+                let tree = ProcFS.describeTree(of: pid)
+                killTree()
+                throw SubprocessError(
+                    description: "\(arguments) still running after \(timeout); killed. Tree was:\n\(tree)"
+                        + "\n--- stdout ---\n\(stdout)--- stderr ---\n\(stderr)")
+            }
+            try await Task.sleep(for: interval)
+            interval = min(interval * 2, .milliseconds(20))
+        }
+    }
+
+    /// Sends `signal` to the process itself.
+    func send(_ signal: Int32) {
+        lock.lock()
+        defer { lock.unlock() }
+        if reaped == nil { kill(pid, signal) }
+    }
+
+    /// SIGKILLs every descendant, then the process, and reaps it. Safe to call more than once.
+    func killTree() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard reaped == nil else { return }
+        for _ in 0..<3 {
+            let below = ProcFS.descendants(of: pid)
+            if below.isEmpty { break }
+            for victim in below { kill(victim, SIGKILL) }
+        }
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        reaped = Termination(rawStatus: status)
+        finishedAt = .now
+    }
+
+    /// Everything written to stdout so far.
+    var stdout: String { (try? String(contentsOfFile: files.path("stdout"), encoding: .utf8)) ?? "" }
+    /// Everything written to stderr so far.
+    var stderr: String { (try? String(contentsOfFile: files.path("stderr"), encoding: .utf8)) ?? "" }
+}
+
+/// A NULL-terminated `char *[]`.
+private struct CStrings {
+    let pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+    let count: Int
+
+    init(_ strings: [String]) {
+        count = strings.count
+        pointer = .allocate(capacity: strings.count + 1)
+        for (i, string) in strings.enumerated() { pointer[i] = strdup(string) }
+        pointer[strings.count] = nil
+    }
+
+    func free() {
+        for i in 0..<count { Glibc.free(pointer[i]) }
+        pointer.deallocate()
+    }
+}
+
+/// A fresh directory under $TMPDIR, removed (with its contents) when the object goes away.
+final class TemporaryDirectory: @unchecked Sendable {
+    let path: String
+
+    init(prefix: String = "pcinit-test") throws {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        var template = Array("\(base)/\(prefix).XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw SubprocessError(description: "mkdtemp failed: \(String(cString: strerror(errno)))")
+        }
+        path = String(cString: made)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func path(_ name: String) -> String { "\(path)/\(name)" }
+
+    func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: path(name)) }
+
+    func read(_ name: String) -> String? { try? String(contentsOfFile: path(name), encoding: .utf8) }
+
+    @discardableResult
+    func write(_ name: String, _ text: String, mode: Int = 0o644) throws -> String {
+        let file = path(name)
+        try text.write(toFile: file, atomically: false, encoding: .utf8)
+        chmod(file, mode_t(mode))
+        return file
+    }
+}
