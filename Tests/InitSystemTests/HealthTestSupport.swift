@@ -128,7 +128,7 @@ struct HTTPReply {
 /// Blocking client sockets with poll-bounded reads, so no test can hang.
 enum TestClient {
     static func connect(host: String = "127.0.0.1", port: UInt16) throws -> Int32 {
-        guard let address = SocketAddress(host: host, port: port) else { throw TestFailure("bad host \(host)") }
+        guard let address = HealthSocketAddress(host: host, port: port) else { throw TestFailure("bad host \(host)") }
         let fd = socket(address.family, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw TestFailure("socket: \(String(cString: strerror(errno)))") }
         if address.withSockaddr({ Glibc.connect(fd, $0, $1) }) != 0 {
@@ -208,7 +208,7 @@ func nonLoopbackIPv4() -> String? {
         let ipv4 = UnsafeRawPointer(address).assumingMemoryBound(to: sockaddr_in.self)
         var raw = ipv4.pointee.sin_addr
         inet_ntop(AF_INET, &raw, &text, socklen_t(text.count))
-        let host = String(cString: text)
+        let host = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         if !host.hasPrefix("127.") { return host }
     }
     return nil

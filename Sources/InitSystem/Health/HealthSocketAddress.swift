@@ -1,7 +1,7 @@
 import Glibc
 
 /// A numeric IPv4 or IPv6 socket address, built without name resolution (the init never resolves names).
-struct SocketAddress {
+struct HealthSocketAddress {
     private var storage = sockaddr_storage()
     private(set) var length: socklen_t = 0
 
@@ -15,7 +15,7 @@ struct SocketAddress {
     }
 
     init?(host: String, port: UInt16) {
-        switch SocketAddress.family(of: host) {
+        switch HealthSocketAddress.family(of: host) {
         case AF_INET:
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
@@ -84,12 +84,12 @@ struct SocketAddress {
     }
 
     /// The local address bound to `fd`.
-    static func local(of fd: Int32) -> SocketAddress? {
+    static func local(of fd: Int32) -> HealthSocketAddress? {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let result = withUnsafeMutableBytes(of: &storage) { raw in
             getsockname(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), &length)
         }
-        return result == 0 ? SocketAddress(storage: storage, length: length) : nil
+        return result == 0 ? HealthSocketAddress(storage: storage, length: length) : nil
     }
 }
