@@ -63,7 +63,7 @@ import Testing
                 pcinit_service_restarts_total{service="web"} 0
                 pcinit_service_restarts_total{service="migrate"} 0
                 pcinit_service_restarts_total{service="worker"} 3
-                # HELP pcinit_service_last_exit_code How the service's last process ended: exit status, or 128+N for signal N.
+                # HELP pcinit_service_last_exit_code Exit status of the service's last process (128+N for signal N).
                 # TYPE pcinit_service_last_exit_code gauge
                 pcinit_service_last_exit_code{service="migrate"} 0
                 pcinit_service_last_exit_code{service="worker"} 137

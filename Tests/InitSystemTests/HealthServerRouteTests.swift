@@ -119,7 +119,8 @@ import Testing
         defer { server.stop() }
         #expect(try TestClient.exchange(port: server.port, raw: "GET /livez HTTP/1.0\r\n\r\n").status == 200)
         #expect(try TestClient.exchange(port: server.port, raw: "GET /livez HTTP/1.0\n\n").status == 200)
-        #expect(try TestClient.exchange(port: server.port, raw: "\r\nGET /livez HTTP/1.1\r\nA: b\r\n\r\n").status == 200)
+        #expect(
+            try TestClient.exchange(port: server.port, raw: "\r\nGET /livez HTTP/1.1\r\nA: b\r\n\r\n").status == 200)
     }
 
     @Test(.timeLimit(.minutes(1))) func aRequestWithABodyStillGetsItsAnswerBeforeTheClose() throws {

@@ -19,7 +19,7 @@ extension HealthReport {
             services.map { ($0.name, String($0.restarts)) })
         family(
             &out, "pcinit_service_last_exit_code", .gauge,
-            "How the service's last process ended: exit status, or 128+N for signal N.",
+            "Exit status of the service's last process (128+N for signal N).",
             services.compactMap { service in service.exitCode.map { (service.name, String($0)) } })
         family(
             &out, "pcinit_service_uptime_seconds", .gauge, "Seconds since the service's current process started.",
@@ -37,7 +37,8 @@ extension HealthReport {
 
     /// A per-service family; skipped entirely when no service has a sample for it.
     private static func family(
-        _ out: inout String, _ name: String, _ type: MetricType, _ help: String, _ samples: [(service: String, value: String)]
+        _ out: inout String, _ name: String, _ type: MetricType, _ help: String,
+        _ samples: [(service: String, value: String)]
     ) {
         guard !samples.isEmpty else { return }
         header(&out, name, type, help)
@@ -46,7 +47,8 @@ extension HealthReport {
         }
     }
 
-    private static func family(_ out: inout String, _ name: String, _ type: MetricType, _ help: String, _ value: String) {
+    private static func family(_ out: inout String, _ name: String, _ type: MetricType, _ help: String, _ value: String)
+    {
         header(&out, name, type, help)
         out += "\(name) \(value)\n"
     }

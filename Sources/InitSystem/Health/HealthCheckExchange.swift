@@ -24,7 +24,8 @@ enum HealthCheckExchange {
         defer { close(fd) }
 
         if let failure = connect(fd, address, deadline) { return failure }
-        let request = "GET /readyz HTTP/1.1\r\nHost: \(HealthAddress.listen(host: host, port: port))\r\n"
+        let request =
+            "GET /readyz HTTP/1.1\r\nHost: \(HealthAddress.listen(host: host, port: port))\r\n"
             + "User-Agent: pcinit-check\r\nAccept: */*\r\nConnection: close\r\n\r\n"
         if let failure = sendAll(fd, Array(request.utf8), deadline) { return failure }
         switch receiveAll(fd, deadline) {
@@ -47,7 +48,9 @@ enum HealthCheckExchange {
     private static func sendAll(_ fd: Int32, _ bytes: [UInt8], _ deadline: Instant) -> Outcome? {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes.withUnsafeBytes {
+                send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+            }
             if sent >= 0 {
                 offset += sent
             } else if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR {
@@ -90,7 +93,8 @@ enum HealthCheckExchange {
 
     /// "HTTP/1.x NNN reason\r\n…\r\n\r\n{"status":"…"}".
     static func parse(_ reply: [UInt8]) -> Outcome {
-        let statusLine = String(decoding: reply.prefix { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") }, as: UTF8.self)
+        let statusLine = String(
+            decoding: reply.prefix { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") }, as: UTF8.self)
         let fields = statusLine.split(separator: " ", maxSplits: 2)
         guard fields.count >= 2, fields[0].hasPrefix("HTTP/1."), fields[1].count == 3, let status = Int(fields[1])
         else { return .invalidReply }

@@ -45,12 +45,10 @@ public final class HealthServer {
     public let boundPort: UInt16
 
     /// Binds and listens (for "::": an IPv6 socket with IPV6_V6ONLY=0, dual stack; if IPv6 is unavailable, falls
-    /// back to 0.0.0.0 with a debug log). SO_REUSEADDR.
-    public convenience init(loop: EventLoop, address: HealthAddress, source: HealthSource) throws(SystemError) {
-        try self.init(loop: loop, address: address, source: source, limits: Limits())
-    }
-
-    public init(loop: EventLoop, address: HealthAddress, source: HealthSource, limits: Limits) throws(SystemError) {
+    /// back to 0.0.0.0 with a debug log). SO_REUSEADDR. Throws for `.off`: the caller runs no server then.
+    public init(loop: EventLoop, address: HealthAddress, source: HealthSource, limits: Limits = Limits())
+        throws(SystemError)
+    {
         guard case .listen(let host, let port) = address else {
             throw SystemError("health listener is off", errno: EINVAL)
         }
