@@ -67,12 +67,13 @@ import Testing
 
     @Test(.timeLimit(.minutes(1))) func aThousandIdleConnectionsAndDribblersDelayNeitherReadyzNorTimers() throws {
         raiseDescriptorLimit()
-        let lateness = Locked<[Duration]>([])
+        let ticks = Locked<[(late: Duration, loopCPU: Duration)]>([])
         let server = try RunningHealthServer { loop in
             // Stands in for reaping and restart backoff: a timer every 20 ms that must stay on time.
             func tick(_ due: Instant) {
                 loop.schedule(at: due) {
-                    lateness.update { $0.append(MonotonicClock.now() - due) }
+                    let late = MonotonicClock.now() - due
+                    ticks.update { $0.append((late, threadCPUTime())) }
                     tick(due + .milliseconds(20))
                 }
             }
@@ -101,7 +102,7 @@ import Testing
         }
         for fd in dribblers { TestClient.send(fd, "GET /readyz HTTP/1.1\r\nX-Drip: ") }
 
-        let ticksBefore = lateness.read(\.count)
+        let ticksBefore = ticks.read(\.count)
         let start = ContinuousClock.now
         for _ in 0..<10 {
             let asked = ContinuousClock.now
@@ -112,11 +113,24 @@ import Testing
             Thread.sleep(forTimeInterval: 0.05)
         }
         let elapsed = ContinuousClock.now - start
-        let (ticks, latest) = lateness.read { ($0.count - ticksBefore, $0.max() ?? .zero) }
-        #expect(ticks >= Int(elapsed / .milliseconds(20)) / 2, "\(ticks) timer ticks in \(elapsed)")
+        let (count, latest) = ticks.read { ($0.count - ticksBefore, $0.map(\.late).max() ?? .zero) }
+        #expect(count >= Int(elapsed / .milliseconds(20)) / 2, "\(count) timer ticks in \(elapsed)")
         #expect(latest < .milliseconds(200), "a timer fired \(latest) late")
+
+        // With a thousand clients still connected (most closed by the cap), the loop sleeps: no accept spin.
+        let cpuBefore = try #require(ticks.read(\.last)).loopCPU
+        Thread.sleep(forTimeInterval: 0.3)
+        let cpuUsed = try #require(ticks.read(\.last)).loopCPU - cpuBefore
+        #expect(cpuUsed < .milliseconds(60), "the loop thread used \(cpuUsed) of CPU in 300 ms")
         // The cap held: the oldest idle connections were closed to make room.
         let closedByServer = idle.filter(TestClient.isClosedByServer).count
         #expect(closedByServer >= 700, "\(closedByServer) idle connections closed")
     }
+}
+
+/// CPU time of the calling thread.
+private func threadCPUTime() -> Duration {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return .seconds(ts.tv_sec) + .nanoseconds(ts.tv_nsec)
 }
