@@ -81,6 +81,9 @@ import Testing
         #expect(reply.status == 200)
         #expect(reply.headers["content-length"] == String("{\"status\":\"ready\"}\n".utf8.count))
         #expect(reply.body.isEmpty)
+        let missing = try TestClient.get("/nope", method: "HEAD", port: server.port)
+        #expect(missing.status == 404)
+        #expect(missing.body.isEmpty)
     }
 
     @Test(.timeLimit(.minutes(1))) func queryStringsAndAbsoluteTargetsAreIgnoredForRouting() throws {

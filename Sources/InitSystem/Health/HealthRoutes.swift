@@ -3,15 +3,20 @@ enum HealthRoutes {
     static let paths: Set<String> = ["/livez", "/readyz", "/status", "/metrics"]
 
     static func respond(to request: HealthRequest, peerIsLoopback: Bool, source: HealthSource) -> HealthResponse {
+        var response = route(request, peerIsLoopback: peerIsLoopback, source: source)
+        // A HEAD answer never has a body, whatever its status.
+        response.omitsBody = request.method == "HEAD"
+        return response
+    }
+
+    private static func route(_ request: HealthRequest, peerIsLoopback: Bool, source: HealthSource) -> HealthResponse {
         guard paths.contains(request.path) else { return .error(404) }
         guard request.method == "GET" || request.method == "HEAD" else {
             var response = HealthResponse.error(405)
             response.allowsHeader = true
             return response
         }
-        var response = answer(request.path, peerIsLoopback: peerIsLoopback, source: source)
-        response.omitsBody = request.method == "HEAD"
-        return response
+        return answer(request.path, peerIsLoopback: peerIsLoopback, source: source)
     }
 
     private static func answer(_ path: String, peerIsLoopback: Bool, source: HealthSource) -> HealthResponse {
