@@ -50,6 +50,11 @@ extension HealthServer {
             answer(connection, serial, .error(400))
             return
         }
+        guard let source else {
+            // The runtime is gone: pcinit is on its way out.
+            answer(connection, serial, .json(503, "{\"status\":\"stopping\"}\n"))
+            return
+        }
         answer(
             connection, serial,
             HealthRoutes.respond(to: request, peerIsLoopback: connection.peerIsLoopback, source: source))

@@ -33,7 +33,8 @@ public final class HealthServer {
     static let descriptorPause = Duration.milliseconds(100)
 
     let loop: EventLoop
-    let source: HealthSource
+    /// Weak: the runtime that answers is usually the one that owns this server.
+    weak var source: HealthSource?
     let limits: Limits
     private var listenFD: Int32
     private var listenWatch: EventLoop.Watch?
