@@ -15,14 +15,18 @@ import Testing
     @Test func decodesAValidRequest() {
         let result = decode(#"{"jsonrpc":"2.0","id":7,"method":"start","params":{"services":["web"]}}"#)
         #expect(
-            result == .success(ControlRequest(id: .int(7), method: "start", params: .object([("services", .array([.string("web")]))]))))
+            result
+                == .success(
+                    ControlRequest(
+                        id: .int(7), method: "start", params: .object([("services", .array([.string("web")]))]))))
     }
 
     @Test func missingParamsBecomeAnEmptyObjectAndStringIdsAreKept() {
         #expect(
             decode(#"{"jsonrpc":"2.0","id":"abc","method":"status"}"#)
                 == .success(ControlRequest(id: .string("abc"), method: "status", params: .object([]))))
-        #expect(decode(#"{"jsonrpc":"2.0","id":null,"method":"status","params":[]}"#).map(\.params) == .success(.array([])))
+        #expect(
+            decode(#"{"jsonrpc":"2.0","id":null,"method":"status","params":[]}"#).map(\.params) == .success(.array([])))
     }
 
     @Test func unparsableTextIsAParseErrorWithNullId() {
@@ -38,16 +42,26 @@ import Testing
         #expect(error(#"{"jsonrpc":"2.0","method":"status"}"#)?.code == -32600)
         #expect(error(#"{"jsonrpc":"2.0","id":[1],"method":"status"}"#)?.id == .null)
         let badVersion = error(#"{"jsonrpc":"1.0","id":5,"method":"status"}"#)
-        #expect(badVersion == ControlError(id: .int(5), code: -32600, message: "invalid request: \"jsonrpc\" must be \"2.0\""))
-        #expect(error(#"{"jsonrpc":"2.0","id":5,"method":3}"#)?.message == "invalid request: \"method\" must be a string")
+        #expect(
+            badVersion
+                == ControlError(id: .int(5), code: -32600, message: "invalid request: \"jsonrpc\" must be \"2.0\""))
+        #expect(
+            error(#"{"jsonrpc":"2.0","id":5,"method":3}"#)?.message == "invalid request: \"method\" must be a string")
         #expect(error(#"{"jsonrpc":"2.0","id":5,"method":"x","params":"a"}"#)?.id == .int(5))
-        #expect(error(#"{"jsonrpc":"2.0","id":5,"method":"x","extra":1}"#)?.message == "invalid request: unknown request member \"extra\"")
+        #expect(
+            error(#"{"jsonrpc":"2.0","id":5,"method":"x","extra":1}"#)?.message
+                == "invalid request: unknown request member \"extra\"")
     }
 
     @Test func requestLineEncodesCompactlyWithNewline() {
         let line = ControlRequest(id: .int(1), method: "logs", params: LogsRequest(lines: 5, follow: true).params).line
-        #expect(line == #"{"jsonrpc":"2.0","id":1,"method":"logs","params":{"services":[],"lines":5,"follow":true}}"# + "\n")
-        #expect(decode(String(line.dropLast())) == .success(ControlRequest(id: .int(1), method: "logs", params: LogsRequest(lines: 5, follow: true).params)))
+        #expect(
+            line == #"{"jsonrpc":"2.0","id":1,"method":"logs","params":{"services":[],"lines":5,"follow":true}}"# + "\n"
+        )
+        #expect(
+            decode(String(line.dropLast()))
+                == .success(
+                    ControlRequest(id: .int(1), method: "logs", params: LogsRequest(lines: 5, follow: true).params)))
     }
 
     @Test func serviceNamesParamsNeedANonEmptyStringArray() throws {
@@ -91,29 +105,43 @@ import Testing
     }
 
     @Test func responseAndNotificationLinesHaveTheDocumentedShape() {
-        #expect(ControlMessage.result(id: .int(1), result: .object([("ok", .bool(true))])).line == #"{"jsonrpc":"2.0","id":1,"result":{"ok":true}}"# + "\n")
+        #expect(
+            ControlMessage.result(id: .int(1), result: .object([("ok", .bool(true))])).line
+                == #"{"jsonrpc":"2.0","id":1,"result":{"ok":true}}"# + "\n")
         let error = ControlError(id: .int(1), code: -32601, message: "method not found: \"x\"")
-        #expect(ControlMessage.error(error).line == #"{"jsonrpc":"2.0","id":1,"error":{"code":-32601,"message":"method not found: \"x\""}}"# + "\n")
+        #expect(
+            ControlMessage.error(error).line
+                == #"{"jsonrpc":"2.0","id":1,"error":{"code":-32601,"message":"method not found: \"x\""}}"# + "\n")
         let note = ControlMessage.notification(method: "log", params: LogEntry(service: "web", line: "a\nb").json)
         #expect(note.line == #"{"jsonrpc":"2.0","method":"log","params":{"service":"web","line":"a\nb"}}"# + "\n")
     }
 
     @Test func clientDecodesResponsesErrorsAndNotifications() {
-        func decode(_ text: String) -> Result<ControlMessage, ControlProtocolError> { ControlMessage.decode(line: Array(text.utf8)) }
+        func decode(_ text: String) -> Result<ControlMessage, ControlProtocolError> {
+            ControlMessage.decode(line: Array(text.utf8))
+        }
         #expect(decode(#"{"jsonrpc":"2.0","id":1,"result":null}"#) == .success(.result(id: .int(1), result: .null)))
         #expect(
             decode(#"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"no service named \"x\""}}"#)
                 == .success(.error(ControlError(id: .int(1), code: -32000, message: "no service named \"x\""))))
-        #expect(decode(#"{"jsonrpc":"2.0","method":"log","params":{}}"#) == .success(.notification(method: "log", params: .object([]))))
+        #expect(
+            decode(#"{"jsonrpc":"2.0","method":"log","params":{}}"#)
+                == .success(.notification(method: "log", params: .object([]))))
         #expect(throws: ControlProtocolError.self) { try decode("nope").get() }
         #expect(throws: ControlProtocolError.self) { try decode(#"{"id":1,"result":1}"#).get() }
         #expect(throws: ControlProtocolError.self) { try decode(#"{"jsonrpc":"2.0","id":1}"#).get() }
     }
 
     @Test func outcomesAndLogEntriesRoundTrip() {
-        let outcomes = [ControlOutcome(service: "web", ok: true, message: "web started (pid 51)"), ControlOutcome(service: "x", ok: false, message: "no service named \"x\"")]
+        let outcomes = [
+            ControlOutcome(service: "web", ok: true, message: "web started (pid 51)"),
+            ControlOutcome(service: "x", ok: false, message: "no service named \"x\""),
+        ]
         let result = ControlOutcome.result(outcomes)
-        #expect(result.rendered() == #"{"results":[{"service":"web","ok":true,"message":"web started (pid 51)"},{"service":"x","ok":false,"message":"no service named \"x\""}]}"#)
+        #expect(
+            result.rendered()
+                == #"{"results":[{"service":"web","ok":true,"message":"web started (pid 51)"},{"service":"x","ok":false,"message":"no service named \"x\""}]}"#
+        )
         #expect(ControlOutcome.outcomes(from: result) == outcomes)
         let entries = [LogEntry(service: "db", line: "ready")]
         #expect(LogEntry.result(entries).rendered() == #"{"lines":[{"service":"db","line":"ready"}]}"#)

@@ -42,13 +42,16 @@ import Testing
     }
 
     @Test func emptyReportIsJustTheHeader() {
-        #expect(StatusTable.render(StatusReport(ready: true, stopping: false, services: [])) == "NAME  STATE  READY  PID  RESTARTS  EXIT  UPTIME\n")
+        #expect(
+            StatusTable.render(StatusReport(ready: true, stopping: false, services: []))
+                == "NAME  STATE  READY  PID  RESTARTS  EXIT  UPTIME\n")
     }
 
-    @Test(arguments: [
-        (0.0 as Double, "0s"), (59.9, "59s"), (60, "1m00s"), (187, "3m07s"), (3600, "1h00m"), (7500, "2h05m"),
-        (86400, "1d00h"), (97200 + 86400 * 3, "4d03h"), (-5, "0s"), (Double.infinity, "0s"),
-    ] as [(Double, String)])
+    @Test(
+        arguments: [
+            (0.0 as Double, "0s"), (59.9, "59s"), (60, "1m00s"), (187, "3m07s"), (3600, "1h00m"), (7500, "2h05m"),
+            (86400, "1d00h"), (97200 + 86400 * 3, "4d03h"), (-5, "0s"), (Double.infinity, "0s"),
+        ] as [(Double, String)])
     func uptimeUsesAtMostTwoUnits(seconds: Double, text: String) {
         #expect(StatusTable.uptimeText(seconds) == text)
     }

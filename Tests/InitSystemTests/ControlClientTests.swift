@@ -13,7 +13,8 @@ import Testing
         #expect(
             (try? result.get()) == nil
                 && ControlClientError.notRunning(path: path, errno: ENOENT).description
-                    == "no pcinit is running (cannot connect to /nonexistent-dir/pcinit.sock: No such file or directory)")
+                    == "no pcinit is running (cannot connect to /nonexistent-dir/pcinit.sock: No such file or directory)"
+        )
     }
 
     @Test func staleSocketWithoutListenerMeansNoPcinitIsRunning() throws {
@@ -22,7 +23,9 @@ import Testing
         let path = directory.path + "/pcinit.sock"
         let fd = try UnixSocket.make(nonblocking: false)
         var (address, length) = try UnixSocket.address(path)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
         close(fd)
         let error = ControlClient.follow(socketPath: path, params: LogsRequest(follow: true).params) { _, _ in }
         #expect(error == .notRunning(path: path, errno: ECONNREFUSED))
@@ -36,7 +39,9 @@ import Testing
         let listener = try UnixSocket.make(nonblocking: false)
         defer { close(listener) }
         var (address, length) = try UnixSocket.address(path)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) }
+        }
         listen(listener, 4)
         let acceptor = Thread {
             let client = accept(listener, nil, nil)

@@ -30,14 +30,17 @@ final class ControlFixture: @unchecked Sendable {
     /// Pushed to each new follower shortly after it subscribes, after which its connection is closed.
     var scriptedFollow: [LogEntry]?
 
-    init(limits: ControlServer.Limits = .init(), socketName: String = "pcinit.sock", before: (String) -> Void = { _ in })
+    init(
+        limits: ControlServer.Limits = .init(), socketName: String = "pcinit.sock", before: (String) -> Void = { _ in }
+    )
         throws
     {
         socketPath = directory.path + "/" + socketName
         before(socketPath)
         do {
             loopThread = try LoopThread { [self] loop in
-                server = try ControlServer(loop: loop, path: socketPath, limits: limits) { [unowned self] request, connection in
+                server = try ControlServer(loop: loop, path: socketPath, limits: limits) {
+                    [unowned self] request, connection in
                     handle(request, connection, loop: loop)
                 }
             }
@@ -92,17 +95,20 @@ final class ControlFixture: @unchecked Sendable {
             case "never":
                 break
             default:
-                throw ControlError(id: request.id, code: ControlError.methodNotFound, message: "method not found: \(request.method)")
+                throw ControlError(
+                    id: request.id, code: ControlError.methodNotFound, message: "method not found: \(request.method)")
             }
         } catch {
             connection.fail(id: error.id, code: error.code, message: error.message)
         }
     }
 
-    private func logs(_ request: ControlRequest, _ connection: ControlConnection, loop: EventLoop) throws(ControlError) {
+    private func logs(_ request: ControlRequest, _ connection: ControlConnection, loop: EventLoop) throws(ControlError)
+    {
         let logs = try ControlParams.logs(request)
         for name in logs.services where !["web", "db"].contains(name) {
-            throw ControlError(id: request.id, code: ControlError.applicationError, message: "no service named \"\(name)\"")
+            throw ControlError(
+                id: request.id, code: ControlError.applicationError, message: "no service named \"\(name)\"")
         }
         var lines = Self.logLines.filter { logs.services.isEmpty || logs.services.contains($0.service) }
         if let limit = logs.lines { lines = Array(lines.suffix(limit)) }

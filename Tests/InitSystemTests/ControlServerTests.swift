@@ -47,7 +47,8 @@ import Testing
     @Test func logsReturnsTheKeptLinesFilteredAndLimited() throws {
         let fixture = try ControlFixture()
         defer { fixture.shutdown() }
-        let all = try ControlClient.call(socketPath: fixture.socketPath, method: "logs", params: LogsRequest().params).get()
+        let all = try ControlClient.call(socketPath: fixture.socketPath, method: "logs", params: LogsRequest().params)
+            .get()
         #expect(LogEntry.entries(from: all) == ControlFixture.logLines)
         let params = LogsRequest(services: ["web"], lines: 1).params
         let some = try ControlClient.call(socketPath: fixture.socketPath, method: "logs", params: params).get()
@@ -57,7 +58,9 @@ import Testing
     @Test func followGetsInitialLinesThenPushedLinesUntilTheServerCloses() throws {
         let fixture = try ControlFixture()
         defer { fixture.shutdown() }
-        let pushed = [LogEntry(service: "db", line: "checkpoint"), LogEntry(service: "web", line: "GET /health \u{1F600}")]
+        let pushed = [
+            LogEntry(service: "db", line: "checkpoint"), LogEntry(service: "web", line: "GET /health \u{1F600}"),
+        ]
         fixture.onLoop { $0.scriptedFollow = pushed }
         var seen: [LogEntry] = []
         let error = ControlClient.follow(
@@ -71,13 +74,16 @@ import Testing
     @Test func deferredRepliesAreDelivered() throws {
         let fixture = try ControlFixture()
         defer { fixture.shutdown() }
-        #expect(ControlClient.call(socketPath: fixture.socketPath, method: "later", params: .object([])) == .success(.string("done")))
+        #expect(
+            ControlClient.call(socketPath: fixture.socketPath, method: "later", params: .object([]))
+                == .success(.string("done")))
     }
 
     @Test func clientTimesOutWhenNoAnswerComes() throws {
         let fixture = try ControlFixture()
         defer { fixture.shutdown() }
-        let result = ControlClient.call(socketPath: fixture.socketPath, method: "never", params: .object([]), timeoutSeconds: 1)
+        let result = ControlClient.call(
+            socketPath: fixture.socketPath, method: "never", params: .object([]), timeoutSeconds: 1)
         #expect(result == .failure(.timedOut(seconds: 1)))
     }
 
@@ -110,7 +116,9 @@ import Testing
 
         // A complete line that is too long is refused the same way.
         let second = try RawClient(fixture.socketPath)
-        second.send(#"{"jsonrpc":"2.0","id":1,"method":"status","params":{"pad":""# + String(repeating: "y", count: 66_000) + "\"}}\n")
+        second.send(
+            #"{"jsonrpc":"2.0","id":1,"method":"status","params":{"pad":""# + String(repeating: "y", count: 66_000)
+                + "\"}}\n")
         #expect(second.readJSON()?["error"]?["code"] == .int(-32600))
         #expect(second.readLine() == nil)
     }
@@ -159,7 +167,9 @@ import Testing
 
         clients.removeLast()
         #expect(fixture.waitUntil { $0.server?.connectionCount == 63 })
-        #expect(ControlClient.call(socketPath: fixture.socketPath, method: "status", params: .object([])) == .success(ControlFixture.statusResult.json))
+        #expect(
+            ControlClient.call(socketPath: fixture.socketPath, method: "status", params: .object([]))
+                == .success(ControlFixture.statusResult.json))
     }
 
     @Test func followerThatStopsReadingIsDropped() throws {
@@ -191,11 +201,15 @@ import Testing
             // A socket file whose listener is gone, as a crashed pcinit leaves it.
             let fd = try! UnixSocket.make(nonblocking: false)
             var (address, length) = try! UnixSocket.address(path)
-            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+            _ = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+            }
             close(fd)
         }
         defer { fixture.shutdown() }
-        #expect(ControlClient.call(socketPath: fixture.socketPath, method: "status", params: .object([])) == .success(ControlFixture.statusResult.json))
+        #expect(
+            ControlClient.call(socketPath: fixture.socketPath, method: "status", params: .object([]))
+                == .success(ControlFixture.statusResult.json))
     }
 
     @Test func liveSocketIsNotTakenOver() throws {
@@ -206,7 +220,9 @@ import Testing
             _ = try ControlServer(loop: loop, path: fixture.socketPath) { _, _ in }
         }
         #expect(error?.errno == EADDRINUSE)
-        #expect(ControlClient.call(socketPath: fixture.socketPath, method: "status", params: .object([])) == .success(ControlFixture.statusResult.json))
+        #expect(
+            ControlClient.call(socketPath: fixture.socketPath, method: "status", params: .object([]))
+                == .success(ControlFixture.statusResult.json))
     }
 
     @Test func fileThatIsNotASocketIsLeftAlone() throws {

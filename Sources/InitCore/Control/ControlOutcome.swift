@@ -12,7 +12,9 @@ public struct ControlOutcome: Equatable, Sendable {
         self.message = message
     }
 
-    public var json: JSONValue { .object([("service", .string(service)), ("ok", .bool(ok)), ("message", .string(message))]) }
+    public var json: JSONValue {
+        .object([("service", .string(service)), ("ok", .bool(ok)), ("message", .string(message))])
+    }
 
     public init?(json: JSONValue) {
         guard let service = json["service"]?.stringValue, let ok = json["ok"]?.boolValue else { return nil }

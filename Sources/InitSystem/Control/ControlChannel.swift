@@ -75,7 +75,9 @@ final class ControlChannel {
             }
             scanned = buffer.count
             if sawEOF { return .success(.closed) }
-            if buffer.count > ControlChannel.maxLineBytes { return .failure(.badReply("reply from pcinit is too large")) }
+            if buffer.count > ControlChannel.maxLineBytes {
+                return .failure(.badReply("reply from pcinit is too large"))
+            }
             var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
             fds += alsoWatch
             var wait: Int32 = -1
@@ -89,7 +91,9 @@ final class ControlChannel {
                 if errno == EINTR { continue }
                 return .failure(.connectionLost("poll: \(SystemError.describe(errno))"))
             }
-            if let extra = fds.dropFirst().first(where: { $0.revents != 0 }) { return .success(.interrupted(fd: extra.fd)) }
+            if let extra = fds.dropFirst().first(where: { $0.revents != 0 }) {
+                return .success(.interrupted(fd: extra.fd))
+            }
             if fds[0].revents == 0 { continue }
             if let failure = receive() { return .failure(failure) }
         }
@@ -103,7 +107,11 @@ final class ControlChannel {
         }
         if n == 0 { sawEOF = true }
         if n < 0 && errno != EINTR && errno != EAGAIN {
-            if errno == ECONNRESET { sawEOF = true } else { return .connectionLost("recv: \(SystemError.describe(errno))") }
+            if errno == ECONNRESET {
+                sawEOF = true
+            } else {
+                return .connectionLost("recv: \(SystemError.describe(errno))")
+            }
         }
         return nil
     }

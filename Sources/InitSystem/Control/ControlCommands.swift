@@ -25,7 +25,9 @@ public enum ControlCommands {
                 Log.writeAll(fd: 1, result.rendered(pretty: true) + "\n")
                 return 0
             }
-            guard let report = StatusReport(json: result) else { return fail(.badReply("status reply has no services")) }
+            guard let report = StatusReport(json: result) else {
+                return fail(.badReply("status reply has no services"))
+            }
             Log.writeAll(fd: 1, StatusTable.render(report))
             return 0
         }
@@ -43,7 +45,8 @@ public enum ControlCommands {
             }
             var code: Int32 = 0
             for outcome in outcomes {
-                let message = outcome.message.isEmpty ? "\(outcome.service): \(outcome.ok ? "ok" : "failed")" : outcome.message
+                let message =
+                    outcome.message.isEmpty ? "\(outcome.service): \(outcome.ok ? "ok" : "failed")" : outcome.message
                 if outcome.ok {
                     Log.writeAll(fd: 1, message + "\n")
                 } else {
@@ -60,8 +63,9 @@ public enum ControlCommands {
         let params = LogsRequest(services: services, lines: lines, follow: follow).params
         // Pad to every service's name, as the relay does, so followed lines stay aligned as new names appear.
         var width = services.map(\.count).max() ?? 0
-        if services.isEmpty, case .success(let result) = ControlClient.call(
-            socketPath: socketPath, method: ControlMethod.status.rawValue, params: .object([])),
+        if services.isEmpty,
+            case .success(let result) = ControlClient.call(
+                socketPath: socketPath, method: ControlMethod.status.rawValue, params: .object([])),
             let report = StatusReport(json: result)
         {
             width = report.services.map(\.name.count).max() ?? 0
@@ -76,7 +80,9 @@ public enum ControlCommands {
         case .failure(let error):
             return fail(error)
         case .success(let result):
-            guard let entries = LogEntry.entries(from: result) else { return fail(.badReply("logs reply has no lines")) }
+            guard let entries = LogEntry.entries(from: result) else {
+                return fail(.badReply("logs reply has no lines"))
+            }
             width = max(width, entries.map(\.service.count).max() ?? 0)
             var text = ""
             for entry in entries { text += entry.formatted(nameWidth: width) + "\n" }
