@@ -5,24 +5,8 @@ public enum HealthReport {
     /// `{"ready":true,"stopping":false,"services":[{"name":"web","state":"running","ready":true,"pid":42,
     /// "restarts":0,"exit_code":null,"uptime_seconds":12.5,"detail":null}, ...]}`
     public static func statusJSON(services: [ServiceStatus], ready: Bool, stopping: Bool, now: Instant) -> JSONValue {
-        .object([
-            ("ready", .bool(ready)),
-            ("stopping", .bool(stopping)),
-            ("services", .array(services.map { serviceJSON($0, now: now) })),
-        ])
-    }
-
-    private static func serviceJSON(_ service: ServiceStatus, now: Instant) -> JSONValue {
-        .object([
-            ("name", .string(service.name)),
-            ("state", .string(service.state.rawValue)),
-            ("ready", .bool(service.ready)),
-            ("pid", service.pid.map { .int(Int64($0)) } ?? .null),
-            ("restarts", .int(Int64(service.restarts))),
-            ("exit_code", service.exitCode.map { .int(Int64($0)) } ?? .null),
-            ("uptime_seconds", uptimeSeconds(service, now: now).map { .double($0) } ?? .null),
-            ("detail", service.detail.map { .string($0) } ?? .null),
-        ])
+        // The same document `pcinit status --json` gets over the control socket.
+        StatusReport(ready: ready, stopping: stopping, statuses: services, now: now).json
     }
 
     /// Whether the service has a live process (or a launched daemon) now. `starting` is excluded: the spawn

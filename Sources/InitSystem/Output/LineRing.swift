@@ -12,14 +12,23 @@ public final class LineRing {
     public let capacity: Int
     private var batches: [Batch] = []
     private var lineCount = 0
-    /// Lines appended over the ring's life: lets a follower ask "what came after line N".
+    /// Lines appended over the ring's life.
     public private(set) var total = 0
+    /// Called with every new line while set (`pcinit logs -f`).
+    public var observer: ((String) -> Void)?
 
     public init(capacity: Int) { self.capacity = max(0, capacity) }
 
     /// Keeps a batch of `prefix line\n` records whose ends are `lineEnds`.
     public func append(batch bytes: [UInt8], lineEnds: [Int32], prefixLength: Int) {
         total += lineEnds.count
+        if let observer {
+            var start = 0
+            for end in lineEnds.map(Int.init) {
+                observer(String(decoding: bytes[(start + prefixLength)..<(end - 1)], as: UTF8.self))
+                start = end
+            }
+        }
         guard capacity > 0, !lineEnds.isEmpty else { return }
         batches.append(Batch(bytes: bytes, lineEnds: lineEnds, prefixLength: prefixLength))
         lineCount += lineEnds.count
