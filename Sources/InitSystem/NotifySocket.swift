@@ -102,7 +102,9 @@ public final class NotifySocket {
             let size = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_TRUNC)) }
             if size < 0 {
                 if errno == EINTR { continue }
-                if errno != EAGAIN && errno != EWOULDBLOCK { Log.warning("notify socket \(path): \(SystemError.describe(errno))") }
+                if errno != EAGAIN && errno != EWOULDBLOCK {
+                    Log.warning("notify socket \(path): \(SystemError.describe(errno))")
+                }
                 return
             }
             if size > buffer.count {

@@ -64,7 +64,10 @@ struct NotifySocketTests {
         defer { rmdir(directory) }
         let path = directory + "/notify.sock"
         // What a crashed run leaves: a socket file nobody has open.
-        let stale = try TestProcess(["python3", "-c", "import socket,sys; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).bind(sys.argv[1])", path])
+        let stale = try TestProcess([
+            "python3", "-c", "import socket,sys; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).bind(sys.argv[1])",
+            path,
+        ])
         #expect(stale.wait() == .exited(0))
         var info = stat()
         try #require(lstat(path, &info) == 0)
@@ -142,9 +145,12 @@ struct NotifySocketTests {
         // systemd-notify ends with a barrier (BARRIER=1 plus a pipe fd) and waits until the receiver has read
         // it, so the loop must run while it waits: the kernel drops the fd we do not take, which ends the wait.
         var ended: ChildTermination?
-        runLoop(loop, for: .seconds(10), tick: { ended = ended ?? sender.poll() }) {
-            recorder.readyCount > 0 && ended != nil
-        }
+        runLoop(
+            loop,
+            for: .seconds(10),
+            tick: { ended = ended ?? sender.poll() },
+            until: { recorder.readyCount > 0 && ended != nil }
+        )
         if ended == nil { ended = sender.terminate() }
         #expect(ended == .exited(0))
         #expect(recorder.readyCount == 1)
@@ -188,7 +194,8 @@ struct NotifySocketTests {
 }
 
 private func makeSocket(_ loop: EventLoop, _ path: String, _ recorder: NotifyRecorder) throws -> NotifySocket {
-    try NotifySocket(loop: loop, path: path, onReady: { recorder.readyCount += 1 }, onStatus: { recorder.statuses.append($0) })
+    try NotifySocket(
+        loop: loop, path: path, onReady: { recorder.readyCount += 1 }, onStatus: { recorder.statuses.append($0) })
 }
 
 /// sd_notify in a few lines: one datagram to argv[1] (a leading '@' means the abstract namespace).

@@ -40,7 +40,8 @@ struct ProbeExecTests {
         defer { rmdir(directory) }
         let harness = try ProbeHarness()
         let outcome = try #require(
-            harness.check(execProbe(#"test "$(pwd -P)" = "\#(directory)""#, workingDir: directory), workingDirectory: "/")
+            harness.check(
+                execProbe(#"test "$(pwd -P)" = "\#(directory)""#, workingDir: directory), workingDirectory: "/")
         )
         #expect(outcome.success, "\(outcome.detail)")
     }
@@ -82,7 +83,8 @@ struct ProbeExecTests {
         #expect(outcome.detail == "timed out after 300ms")
         #expect(outcome.elapsed < .milliseconds(300) + .milliseconds(250), "took \(outcome.elapsed)")
         #expect(harness.children.waiting == 0, "the timed-out check's shell must have been killed and reaped")
-        let background = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let background = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         #expect(waitUntilGoneOrZombie(pid: try #require(pid_t(background))))
     }
 
@@ -96,7 +98,8 @@ struct ProbeExecTests {
         let harness = try ProbeHarness()
         let outcome = try #require(harness.check(execProbe("sleep 30 & echo $! > \(pidFile); exit 0")))
         #expect(outcome.success)
-        let background = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let background = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         #expect(waitUntilGoneOrZombie(pid: try #require(pid_t(background))))
     }
 
@@ -155,8 +158,9 @@ struct ProbeExecTests {
                     results[command] = ($0, $1)
                 }
             }
-            runLoop(loop, for: .seconds(10), tick: { children.reap() }) { results.count == 3 }
-            let expected = results["exit 0"]! == (true, "exit code 0") && results["exit 5"]! == (false, "exit code 5")
+            runLoop(loop, for: .seconds(10), tick: { children.reap() }, until: { results.count == 3 })
+            let expected =
+                results["exit 0"]! == (true, "exit code 0") && results["exit 5"]! == (false, "exit code 5")
                 && results["kill -9 $$"]! == (false, "killed by SIGKILL")
             exit(expected ? 0 : 1)
         }

@@ -72,7 +72,9 @@ struct ProbeTCPTests {
         let listener = try #require(TestListener())
         let harness = try ProbeHarness()
         var calls = 0
-        let id = harness.runner.run(tcpProbe(host: "127.0.0.1", port: listener.port), environment: [], workingDirectory: nil) {
+        let id = harness.runner.run(
+            tcpProbe(host: "127.0.0.1", port: listener.port), environment: [], workingDirectory: nil
+        ) {
             _, _ in calls += 1
         }
         harness.runner.cancel(id)

@@ -193,7 +193,10 @@ final class TestListener {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &actualLength) }
         }
         port = withUnsafeBytes(of: actual) { raw in
-            Int(UInt16(bigEndian: ipv6 ? raw.load(as: sockaddr_in6.self).sin6_port : raw.load(as: sockaddr_in.self).sin_port))
+            Int(
+                UInt16(
+                    bigEndian: ipv6
+                        ? raw.load(as: sockaddr_in6.self).sin6_port : raw.load(as: sockaddr_in.self).sin_port))
         }
     }
 
