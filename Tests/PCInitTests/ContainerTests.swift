@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+
+/// The real Dockerfile, built and run with podman: pcinit as a container's PID 1, healthy through
+/// `HEALTHCHECK ["/pcinit","--check"]`, stopped by `podman stop` with exit code 0, logs prefixed.
+/// The `build` stage is replaced by a folder holding the static binary and busybox, so nothing is pulled.
+@Suite("Container (podman)", .serialized)
+struct ContainerTests {
+    static let podman = ["podman", "--runtime", "runc", "--cgroup-manager=cgroupfs"]
+    static let runLimits = ["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"]
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    /// The static binary: PCINIT_RELEASE_BINARY (set by .ci/run), else .build/release/pcinit if it is static.
+    static let staticBinary: String? = {
+        let candidates = [
+            ProcessInfo.processInfo.environment["PCINIT_RELEASE_BINARY"],
+            "\(packageRoot)/.build/release/pcinit",
+        ].compactMap { $0 }
+        return candidates.first { path in
+            guard FileManager.default.isExecutableFile(atPath: path) else { return false }
+            return (try? shell(["file", "-L", path]))?.stdout.contains("statically linked") == true
+        }
+    }()
+
+    static let skipReason: String? = {
+        if getuid() != 0 { return "podman tests need root" }
+        if (try? shell(podman + ["--version"]))?.status != 0 { return "podman is not installed (apt-get install podman runc)" }
+        if !FileManager.default.isExecutableFile(atPath: "/bin/busybox") {
+            return "busybox-static is not installed (/bin/busybox)"
+        }
+        if staticBinary == nil { return "no static pcinit: run `swift build -c release` first (.ci/run does)" }
+        return nil
+    }()
+
+    static var enabled: Bool {
+        if let reason = skipReason { print("Skipping container tests: \(reason)") }
+        return skipReason == nil
+    }
+
+    @Test(.enabled(if: enabled), .timeLimit(.minutes(3)))
+    func dockerfileImageRunsPCInitAsPID1HealthyAndStopsCleanly() throws {
+        let tag = "pcinit-ci-\(getpid())-\(Int.random(in: 0..<1_000_000))"
+        let context = FileManager.default.temporaryDirectory.appendingPathComponent(tag).path
+        try FileManager.default.createDirectory(atPath: context, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.staticBinary!, toPath: "\(context)/pcinit")
+        try FileManager.default.copyItem(atPath: "/bin/busybox", toPath: "\(context)/busybox")
+        defer {
+            _ = try? Self.shell(Self.podman + ["rm", "-f", tag])
+            _ = try? Self.shell(Self.podman + ["rmi", "-f", "localhost/\(tag)"])
+            try? FileManager.default.removeItem(atPath: context)
+        }
+
+        let build = try Self.shell(
+            Self.podman + [
+                "build", "--format", "docker", "--pull=never", "--build-context", "build=\(context)", "-t", tag,
+                "-f", "\(Self.packageRoot)/Dockerfile", Self.packageRoot,
+            ])
+        try #require(build.status == 0, "podman build failed:\n\(build.stdout)\n\(build.stderr)")
+
+        let run = try Self.shell(Self.podman + ["run", "-d", "--name", tag] + Self.runLimits + [tag])
+        try #require(run.status == 0, "podman run failed:\n\(run.stderr)")
+
+        // The HEALTHCHECK (pcinit --check inside the container) passes once every service is ready.
+        var healthy = false
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if try Self.shell(Self.podman + ["healthcheck", "run", tag]).status == 0 {
+                healthy = true
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        let logsBeforeStop = try Self.shell(Self.podman + ["logs", tag])
+        #expect(healthy, "never healthy; logs:\n\(logsBeforeStop.stdout)\(logsBeforeStop.stderr)")
+
+        // pcinit is PID 1 of the container.
+        let comm = try Self.shell(Self.podman + ["exec", tag, "/bin/cat", "/proc/1/cmdline"])
+        #expect(comm.stdout.hasPrefix("/pcinit"), "PID 1 is \(comm.stdout)")
+
+        // `pcinit status` over the control socket, from inside the container.
+        let status = try Self.shell(Self.podman + ["exec", tag, "/pcinit", "status"])
+        #expect(status.status == 0 && status.stdout.contains("database"), "\(status.stdout)\(status.stderr)")
+
+        // podman stop = SIGTERM, then SIGKILL after 10 s: pcinit must be done well before.
+        let started = Date()
+        let stop = try Self.shell(Self.podman + ["stop", "-t", "10", tag])
+        let stopSeconds = Date().timeIntervalSince(started)
+        #expect(stop.status == 0)
+        #expect(stopSeconds < 5, "stop took \(stopSeconds) s")
+        let exitCode = try Self.shell(Self.podman + ["inspect", "--format", "{{.State.ExitCode}}", tag])
+        #expect(exitCode.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "exit code \(exitCode.stdout)")
+
+        let logs = try Self.shell(Self.podman + ["logs", tag])
+        let text = logs.stdout + logs.stderr
+        #expect(text.contains("database | database system is ready to accept connections"), "\(text)")
+        #expect(text.contains("app      | "), "\(text)")
+        #expect(text.contains("pcinit | database stopped (exited 0)"), "\(text)")
+    }
+
+    struct ShellResult {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs a command to completion. Output goes through files, not pipes: `podman run -d` leaves conmon
+    /// holding whatever stdout it was given, and a pipe would then never reach EOF.
+    static func shell(_ arguments: [String]) throws -> ShellResult {
+        let directory = FileManager.default.temporaryDirectory
+        let outURL = directory.appendingPathComponent("pcinit-shell-\(UUID().uuidString).out")
+        let errURL = directory.appendingPathComponent("pcinit-shell-\(UUID().uuidString).err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return ShellResult(
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        )
+    }
+}
