@@ -11,8 +11,7 @@ struct ReapingTests {
         let script = #"(sleep 0.7 & echo $! > "$1/orphan"); exec sleep "$2""#
         let pcinit = try await RunningInit.start(["sh", "-c", script, "sh", directory.path, sleeper])
         defer { pcinit.killTree() }
-        let orphan = try #require(
-            await Poll.value { directory.read("orphan").flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) } })
+        let orphan = try #require(await Poll.value { directory.readPID("orphan") })
         let adopted = await Poll.until(timeout: .seconds(5)) { ProcFS.stat(orphan)?.parent == pcinit.pid }
         #expect(adopted, "orphan \(orphan) has parent \(ProcFS.stat(orphan)?.parent ?? -1), pcinit is \(pcinit.pid)")
         // When it exits it must be reaped (gone from /proc), not left as a zombie, while the command still runs.

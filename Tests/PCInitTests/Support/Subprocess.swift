@@ -276,6 +276,11 @@ final class TemporaryDirectory: @unchecked Sendable {
 
     func read(_ name: String) -> String? { try? String(contentsOfFile: path(name), encoding: .utf8) }
 
+    /// A pid (or any integer) a script wrote to `name`, once the file holds one.
+    func readPID(_ name: String) -> pid_t? {
+        read(name).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
     @discardableResult
     func write(_ name: String, _ text: String, mode: Int = 0o644) throws -> String {
         let file = path(name)
