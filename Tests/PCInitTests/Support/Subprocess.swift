@@ -82,6 +82,8 @@ final class Subprocess: @unchecked Sendable {
     private let lock = NSLock()
     private var reaped: Termination?
     private var finishedAt: ContinuousClock.Instant?
+    /// Someone else reaped our child (a `waitpid(-1)` elsewhere in the test process).
+    private var lost = false
 
     init(
         _ arguments: [String],
@@ -177,6 +179,7 @@ final class Subprocess: @unchecked Sendable {
         if let reaped { return reaped }
         var status: Int32 = 0
         let result = waitpid(pid, &status, WNOHANG)
+        if result < 0 && errno == ECHILD { lost = true }
         guard result == pid else { return nil }
         reaped = Termination(rawStatus: status)
         finishedAt = .now
@@ -194,6 +197,10 @@ final class Subprocess: @unchecked Sendable {
                 return RunResult(
                     termination: termination, stdout: stdout, stderr: stderr,
                     duration: (finishedAt ?? .now) - started)
+            }
+            if lost {
+                throw SubprocessError(
+                    description: "\(arguments): pid \(pid) was reaped by someone else (waitpid(-1) in the test process?)")
             }
             if ContinuousClock.now >= deadline {
                 let tree = ProcFS.describeTree(of: pid)
