@@ -24,16 +24,7 @@ struct CleanupTests {
             detached ? "detach" : "", "\(exitCode)",
         ]
         let process = try Subprocess(mode.command(arguments), environment: environment)
-        defer {
-            // A leftover outside a namespace could outlive a failed test. (Inside one, the pid file holds
-            // a namespace pid, and the namespace dies with pcinit.)
-            if mode == .subreaper, let pid = leftoverPID(directory),
-                ProcFS.commandLine(pid)?.contains(where: { $0.hasSuffix("leftover.py") }) == true
-            {
-                kill(pid, SIGKILL)
-            }
-            process.killTree()
-        }
+        defer { process.killTree() }  // also kills a leftover that outlived a failed pcinit
         let result = try await process.wait(timeout: .seconds(20))
         return (result, directory)
     }

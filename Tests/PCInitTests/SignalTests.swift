@@ -30,6 +30,10 @@ struct SignalTests {
             recorder.pcinit.send(signal)
             let seen = await Poll.until(timeout: .seconds(3)) { recorder.bothReceived(signal) }
             if !seen { missing.append("\(signal) (child \(recorder.received("child").contains(signal)))") }
+            if !recorder.pcinit.process.isRunning {
+                Issue.record("pcinit ended after signal \(signal): \(recorder.pcinit.process.stderr)")
+                break
+            }
         }
         #expect(missing.isEmpty, "not received by both child and grandchild: \(missing)")
         // Each arrived exactly once: nothing duplicated, nothing extra.

@@ -48,7 +48,9 @@ struct Environment {
     static var clean: Environment {
         var variables = ProcessInfo.processInfo.environment
         for name in variables.keys
-        where name.hasPrefix("PCINIT_") || name.hasPrefix("PC_") || name == "NOTIFY_SOCKET" {
+        where name.hasPrefix("PCINIT_") || name.hasPrefix("PC_") || name == "NOTIFY_SOCKET"
+            || name == Subprocess.tagVariable
+        {
             variables[name] = nil
         }
         return Environment(variables: variables)
@@ -78,6 +80,10 @@ final class Subprocess: @unchecked Sendable {
     let pid: pid_t
     let arguments: [String]
     let started = ContinuousClock.now
+    /// `BLACKBOX_TEST_TAG=<unique>` goes into the environment of the process and so of everything it
+    /// starts: `killTree` finds escapees by it (orphans re-parented elsewhere after the init under test died).
+    let tag = "\(Subprocess.tagVariable)=\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+    static let tagVariable = "BLACKBOX_TEST_TAG"
     private let files: TemporaryDirectory
     private let lock = NSLock()
     private var reaped: Termination?
@@ -122,7 +128,7 @@ final class Subprocess: @unchecked Sendable {
             sigaddset(&defaults, signal)
         }
         let argv = CStrings(arguments)
-        let envp = CStrings(environment.entries)
+        let envp = CStrings(environment.entries + [tag])
         defer {
             argv.free()
             envp.free()
@@ -200,7 +206,8 @@ final class Subprocess: @unchecked Sendable {
             }
             if lost {
                 throw SubprocessError(
-                    description: "\(arguments): pid \(pid) was reaped by someone else (waitpid(-1) in the test process?)")
+                    description:
+                        "\(arguments): pid \(pid) was reaped by someone else (waitpid(-1) in the test process?)")
             }
             if ContinuousClock.now >= deadline {
                 let tree = ProcFS.describeTree(of: pid)
@@ -221,10 +228,14 @@ final class Subprocess: @unchecked Sendable {
         if reaped == nil { kill(pid, signal) }
     }
 
-    /// SIGKILLs every descendant, then the process, and reaps it. Safe to call more than once.
+    /// SIGKILLs every descendant, then the process, and reaps it; then SIGKILLs any process still carrying
+    /// this run's environment tag. Safe to call more than once.
     func killTree() {
         lock.lock()
         defer { lock.unlock() }
+        defer {
+            for escapee in ProcFS.pids(withEnvironmentEntry: tag) { kill(escapee, SIGKILL) }
+        }
         guard reaped == nil else { return }
         for _ in 0..<3 {
             let below = ProcFS.descendants(of: pid)
