@@ -35,12 +35,24 @@ public struct RunOptions: Equatable, Sendable {
     public var positionals: [String]
     /// Arguments after `--`: always the main command. nil when there was no `--`.
     public var command: [String]?
+    /// Everything from the first positional on, untouched: the command when no config file is found
+    /// (`pcinit printf '%s' -- x` runs printf with `--` among its arguments).
+    public var verbatim: [String]
 
-    public init(global: GlobalOptions = .init(), positionals: [String] = [], command: [String]? = nil) {
+    public init(
+        global: GlobalOptions = .init(),
+        positionals: [String] = [],
+        command: [String]? = nil,
+        verbatim: [String]? = nil
+    ) {
         self.global = global
         self.positionals = positionals
         self.command = command
+        self.verbatim = verbatim ?? command ?? positionals
     }
+
+    /// What to run when no config file is found.
+    public var commandWithoutConfig: [String] { verbatim }
 }
 
 public struct UsageError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -104,7 +116,14 @@ extension Invocation {
         // Service names may be followed by `-- CMD`; a command (no config) takes everything verbatim.
         if let dashes = rest.firstIndex(of: "--") {
             let command = Array(rest[(dashes + 1)...])
-            return .run(RunOptions(global: global, positionals: [first] + rest[..<dashes], command: command))
+            return .run(
+                RunOptions(
+                    global: global,
+                    positionals: [first] + rest[..<dashes],
+                    command: command,
+                    verbatim: [first] + rest
+                )
+            )
         }
         return .run(RunOptions(global: global, positionals: [first] + rest))
     }

@@ -21,7 +21,7 @@ public enum SignalNames {
 
     /// Accepts `SIGTERM`, `TERM`, `term`, `15`, `SIGRTMIN+2`, `RTMAX-1`, and the aliases IOT, POLL, CLD.
     public static func number(of text: String) -> Int32? {
-        if let n = Int32(text) { return n >= 1 && n <= realTimeMax ? n : nil }
+        if let n = Int32(text) { return (1...31).contains(n) || (realTimeMin...realTimeMax).contains(n) ? n : nil }
         var name = text.uppercased()
         if name.hasPrefix("SIG") { name.removeFirst(3) }
         switch name {

@@ -14,6 +14,8 @@ public final class NotifySocket {
     private let loop: EventLoop
     private var fd: Int32 = -1
     private var watch: EventLoop.Watch?
+    /// The bound socket file's identity, so `close` never unlinks a file a newer socket put at the same path.
+    private var boundFile: (device: UInt, inode: UInt)?
     private let onReady: () -> Void
     private let onStatus: ((String) -> Void)?
 
@@ -55,6 +57,8 @@ public final class NotifySocket {
             fd = -1
             throw error
         }
+        var info = stat()
+        if !isAbstract && lstat(path, &info) == 0 { boundFile = (UInt(info.st_dev), UInt(info.st_ino)) }
         do {
             watch = try loop.watch(fd, for: UInt32(EPOLLIN.rawValue)) { [unowned self] _ in receive() }
         } catch {
@@ -72,7 +76,12 @@ public final class NotifySocket {
         watch = nil
         Glibc.close(fd)
         fd = -1
-        if !path.hasPrefix("@") { unlink(path) }
+        var info = stat()
+        if let boundFile, lstat(path, &info) == 0, UInt(info.st_dev) == boundFile.device,
+            UInt(info.st_ino) == boundFile.inode
+        {
+            unlink(path)
+        }
     }
 
     /// A socket left by an earlier run would make bind fail; anything else at the path is not ours to delete.
@@ -93,7 +102,9 @@ public final class NotifySocket {
             let size = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_TRUNC)) }
             if size < 0 {
                 if errno == EINTR { continue }
-                if errno != EAGAIN && errno != EWOULDBLOCK { Log.warning("notify socket \(path): \(SystemError.describe(errno))") }
+                if errno != EAGAIN && errno != EWOULDBLOCK {
+                    Log.warning("notify socket \(path): \(SystemError.describe(errno))")
+                }
                 return
             }
             if size > buffer.count {

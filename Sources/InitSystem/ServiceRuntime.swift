@@ -20,6 +20,9 @@ public final class ServiceRuntime {
         public var inheritedEnvironment: [(String, String)]
         /// Where notify sockets go.
         public var runtimeDirectory: String
+        public var healthAddress: HealthAddress
+        /// The control socket's path; nil: no control socket.
+        public var controlSocketPath: String?
 
         public init(
             config: ProjectConfig,
@@ -30,7 +33,9 @@ public final class ServiceRuntime {
             signals: InheritedSignals,
             workingDirectory: String,
             inheritedEnvironment: [(String, String)],
-            runtimeDirectory: String
+            runtimeDirectory: String,
+            healthAddress: HealthAddress,
+            controlSocketPath: String?
         ) {
             self.config = config
             self.selection = selection
@@ -41,6 +46,8 @@ public final class ServiceRuntime {
             self.workingDirectory = workingDirectory
             self.inheritedEnvironment = inheritedEnvironment
             self.runtimeDirectory = runtimeDirectory
+            self.healthAddress = healthAddress
+            self.controlSocketPath = controlSocketPath
         }
     }
 
@@ -55,7 +62,7 @@ public final class ServiceRuntime {
     let mainID: ServiceID?
     let prefixes: [String]
     let devNull: Int32
-    var rings: [LineRing]
+    let rings: [LineRing]
     var relays: [LogRelay] = []
     var probeChecks: [ServiceID: [ProbeCheckID]] = [:]
     var notifySockets: [ServiceID: NotifySocket] = [:]
@@ -63,6 +70,12 @@ public final class ServiceRuntime {
     var stopBegan: Instant?
     var exitCode: Int32?
     var orphanKillTimer: EventLoop.Timer?
+    var healthServer: HealthServer?
+    var controlServer: ControlServer?
+    /// Set while a control request is dispatched: the supervisor's `.controlReply` lands here.
+    var controlReplies: [(success: Bool, message: String)]?
+    /// `pcinit logs -f` clients and the services they follow.
+    var followers: [(connection: ControlConnection, services: Set<Int>)] = []
 
     public init(settings: Settings) throws(SystemError) {
         self.settings = settings
@@ -98,12 +111,16 @@ public final class ServiceRuntime {
             Log.error("\(error)")
             return 1
         }
+        openHealthServer()
+        openControlServer()
         dispatch(.begin)
         loop.run()
         for relay in relays { relay.readAvailable() }
         stdout.flushBlocking()
         stderr.flushBlocking()
         for socket in notifySockets.values { socket.close() }
+        controlServer?.close()
+        healthServer?.close()
         return exitCode ?? 1
     }
 
@@ -141,7 +158,13 @@ public final class ServiceRuntime {
         case .log(let message):
             Log.info(message)
         case .controlReply(let success, let message):
-            if success { Log.info(message) } else { Log.warning(message) }
+            if controlReplies != nil {
+                controlReplies?.append((success, message))
+            } else if success {
+                Log.info(message)
+            } else {
+                Log.warning(message)
+            }
         case .exit(let code):
             finish(code)
         }
@@ -219,8 +242,6 @@ public final class ServiceRuntime {
     }
 
     private func makeRelay(for id: ServiceID, fd: Int32, output: OutputChannel) -> LogRelay? {
-        let readyLine = supervisor.spec(id).readyLogLine
-        var seenReadyLine = false
         do {
             var relay: LogRelay?
             relay = try LogRelay(
@@ -228,13 +249,9 @@ public final class ServiceRuntime {
                 prefix: prefixes[id],
                 output: output,
                 loop: loop,
-                onLine: { [unowned self] line in
-                    self.rings[id].append(String(line))
-                    if let readyLine, !seenReadyLine, line.contains(readyLine) {
-                        seenReadyLine = true
-                        self.dispatch(.readyLogLineSeen(id))
-                    }
-                },
+                ring: rings[id],
+                readyLine: supervisor.spec(id).readyLogLine,
+                onReadyLine: { [unowned self] in self.dispatch(.readyLogLineSeen(id)) },
                 onClosed: { [unowned self] in
                     self.relays.removeAll { $0 === relay }
                 }

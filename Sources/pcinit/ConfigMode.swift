@@ -18,6 +18,12 @@ enum ConfigMode {
             Log.error("no service named \(unknown.joined(separator: ", ")) in the config (services: \(known))")
             return 2
         }
+        guard let healthAddress = Endpoints.healthAddress(options.global, config: config) else {
+            let text = Endpoints.healthAddressText(options.global, config: config)
+            Log.error("health address \"\(text)\" is not valid (examples: [::]:8558, 0.0.0.0:8558, 127.0.0.1:9000, off)")
+            return 2
+        }
+        let socketPath = Endpoints.socketPath(options.global, config: config)
         let stopTimeout = PCInit.durationSetting("PCINIT_STOP_TIMEOUT") ?? config.pcinit.stopTimeout ?? .seconds(10)
         let grace = PCInit.durationSetting("PCINIT_GRACE") ?? config.pcinit.grace ?? .seconds(5)
         let workingDirectory = FileSystem.currentDirectory()
@@ -36,7 +42,9 @@ enum ConfigMode {
             signals: signals,
             workingDirectory: workingDirectory,
             inheritedEnvironment: environment,
-            runtimeDirectory: runtimeDirectory
+            runtimeDirectory: runtimeDirectory,
+            healthAddress: healthAddress,
+            controlSocketPath: socketPath
         )
         do {
             let runtime = try ServiceRuntime(settings: settings)

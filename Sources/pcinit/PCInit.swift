@@ -21,6 +21,11 @@ struct PCInit {
         do {
             invocation = try Invocation.parse(Array(CommandLine.arguments.dropFirst()))
         } catch {
+            // A health checker reads any code but 0 and 1 as "unknown": --check never exits 2.
+            if CommandLine.arguments.contains("--check") {
+                Log.writeAll(fd: 1, "usage error: \(error)\n")
+                exit(1)
+            }
             Log.error("\(error)")
             exit(2)
         }
@@ -39,10 +44,29 @@ struct PCInit {
             return run(options, signals: signals)
         case .config(let global, let raw):
             return ConfigCommand.run(global, raw: raw)
-        default:
-            Log.error("this command is not available yet in this build")
-            return 2
+        case .check(let global):
+            return check(global)
+        case .status(let global, let json):
+            let path = Endpoints.socketPath(global, config: Endpoints.quietConfig(global))
+            return ControlCommands.status(socketPath: path, json: json)
+        case .control(let global, let verb, let services):
+            let path = Endpoints.socketPath(global, config: Endpoints.quietConfig(global))
+            return ControlCommands.control(socketPath: path, verb: verb, services: services)
+        case .logs(let global, let follow, let lines, let services):
+            let path = Endpoints.socketPath(global, config: Endpoints.quietConfig(global))
+            return ControlCommands.logs(socketPath: path, follow: follow, lines: lines, services: services)
         }
+    }
+
+    /// `pcinit --check`: one line on stdout, exit 0 or 1 (never 2: a health checker reads 2 as "unknown").
+    static func check(_ global: GlobalOptions) -> Int32 {
+        guard let address = Endpoints.healthAddress(global, config: Endpoints.quietConfig(global)) else {
+            Log.writeAll(fd: 1, "invalid health address\n")
+            return 1
+        }
+        let (code, line) = HealthCheckClient.check(address: address, timeout: .seconds(1))
+        Log.writeAll(fd: 1, line + "\n")
+        return code
     }
 
     static func run(_ options: RunOptions, signals: InheritedSignals) -> Int32 {
@@ -50,7 +74,7 @@ struct PCInit {
         if !files.isEmpty {
             return ConfigMode.run(options, files: files, signals: signals)
         }
-        let command = options.command ?? options.positionals
+        let command = options.commandWithoutConfig
         guard !command.isEmpty else {
             Log.error("nothing to run: no config file found and no command given (see pcinit --help)")
             return 2

@@ -15,13 +15,16 @@ import Testing
     }
 
     @Test func signalsByNameShortNameAndNumber() {
-        #expect(SignalNames.parse("SIGTERM") == 15)
-        #expect(SignalNames.parse("TERM") == 15)
-        #expect(SignalNames.parse("sigint") == 2)
-        #expect(SignalNames.parse("9") == 9)
-        #expect(SignalNames.parse("SIGFOO") == nil)
-        #expect(SignalNames.parse("0") == nil)
-        #expect(SignalNames.parse("32") == nil)
+        #expect(SignalNames.number(of: "SIGTERM") == 15)
+        #expect(SignalNames.number(of: "TERM") == 15)
+        #expect(SignalNames.number(of: "sigint") == 2)
+        #expect(SignalNames.number(of: "9") == 9)
+        #expect(SignalNames.number(of: "SIGFOO") == nil)
+        #expect(SignalNames.number(of: "0") == nil)
+        #expect(SignalNames.number(of: "32") == nil)
+        #expect(SignalNames.number(of: "SIGRTMIN+2") == 36)
+        #expect(SignalNames.number(of: "RTMAX") == 64)
+        #expect(SignalNames.number(of: "65") == nil)
     }
 
     @Test func durationsInSecondsOrWithUnits() {

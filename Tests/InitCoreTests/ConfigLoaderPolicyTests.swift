@@ -98,12 +98,12 @@ import Testing
               b:
                 command: x
                 shutdown:
-                  signal: 64
+                  signal: 65
             """)
         #expect(
             result.messages == [
-                "process-compose.yml:5:15: error: processes.a.shutdown.signal: unknown signal 'SIGFOO'; use a name such as SIGTERM, TERM or a number from 1 to 31",
-                "process-compose.yml:9:15: error: processes.b.shutdown.signal: unknown signal '64'; use a name such as SIGTERM, TERM or a number from 1 to 31",
+                "process-compose.yml:5:15: error: processes.a.shutdown.signal: unknown signal 'SIGFOO'; use a name such as SIGTERM, TERM, SIGRTMIN+3 or a number (1-31, 34-64)",
+                "process-compose.yml:9:15: error: processes.b.shutdown.signal: unknown signal '65'; use a name such as SIGTERM, TERM, SIGRTMIN+3 or a number (1-31, 34-64)",
             ])
     }
 

@@ -23,3 +23,43 @@ import Testing
         #expect(resolved == ["PC_PROC_NAME=web", "A=os", "B=file", "PATH=/bin"])
     }
 }
+
+@Suite struct InvocationTests {
+    @Test func optionsStopAtTheProgramAndEverythingAfterIsVerbatim() throws {
+        let invocation = try Invocation.parse(["-f", "a.yml", "printf", "-f", "--", "x"])
+        guard case .run(let options) = invocation else {
+            Issue.record("expected run, got \(invocation)")
+            return
+        }
+        #expect(options.global.configFiles == ["a.yml"])
+        #expect(options.commandWithoutConfig == ["printf", "-f", "--", "x"])
+        #expect(options.positionals == ["printf", "-f"])
+        #expect(options.command == ["x"])
+    }
+
+    @Test func leadingDoubleDashIsTheMainCommand() throws {
+        guard case .run(let options) = try Invocation.parse(["--", "sh", "-c", "true"]) else {
+            Issue.record("expected run")
+            return
+        }
+        #expect(options.command == ["sh", "-c", "true"])
+        #expect(options.positionals.isEmpty)
+        #expect(options.commandWithoutConfig == ["sh", "-c", "true"])
+    }
+
+    @Test func subcommandsAndTheirFlags() throws {
+        #expect(try Invocation.parse(["logs", "-f", "-n", "5", "web"]) == .logs(.init(), follow: true, lines: 5, services: ["web"]))
+        #expect(try Invocation.parse(["config", "--raw", "x.yml"]) == .config(.init(configFiles: ["x.yml"]), raw: true))
+        #expect(try Invocation.parse(["status", "--json"]) == .status(.init(), json: true))
+        #expect(try Invocation.parse(["restart", "a", "b"]) == .control(.init(), verb: .restart, services: ["a", "b"]))
+        #expect(try Invocation.parse(["--check"]) == .check(.init()))
+    }
+
+    @Test func usageErrorsAreReported() {
+        #expect(throws: UsageError.self) { try Invocation.parse(["--bogus"]) }
+        #expect(throws: UsageError.self) { try Invocation.parse(["--"]) }
+        #expect(throws: UsageError.self) { try Invocation.parse(["-f"]) }
+        #expect(throws: UsageError.self) { try Invocation.parse(["stop"]) }
+        #expect(throws: UsageError.self) { try Invocation.parse(["--check", "extra"]) }
+    }
+}

@@ -29,6 +29,12 @@ enum YAMLTestSupport {
         return node
     }
 
+    /// A scalar node's text ("<collection>" otherwise).
+    static func text(_ node: YAMLNode) -> String {
+        if case .scalar(let text, _) = node.content { return text }
+        return "<collection>"
+    }
+
     /// The corpus directory, found from this file's path (it is outside any target).
     static var corpusDirectory: String {
         let thisFile = #filePath

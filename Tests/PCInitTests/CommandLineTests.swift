@@ -50,10 +50,8 @@ struct CommandLineTests {
         let empty = try TemporaryDirectory()
         let result = try await runPCInit(
             ["sh", "-c", #"printf "%s|" "$@""#, "x", "-v", "--foo", "--", "bar"], workingDirectory: empty.path)
-        withKnownIssue("Invocation.parse treats a later `--` as the start of the main command") {
-            #expect(result.status == 0, "\(result)")
-            #expect(result.stdout == "-v|--foo|--|bar|", "\(result)")
-        }
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout == "-v|--foo|--|bar|", "\(result)")
     }
 
     @Test func everyExitCodeFrom0To255IsPassedThrough() async throws {

@@ -168,7 +168,7 @@ extension FieldReader {
             if let number = SignalNames.number(of: text) {
                 result.signal = number
             } else {
-                log.error("\(path).signal: unknown signal '\(text)'; use a name such as SIGTERM, TERM or a number from 1 to 31", at: signalNode.position)
+                log.error("\(path).signal: unknown signal '\(text)'; use a name such as SIGTERM, TERM, SIGRTMIN+3 or a number (1-31, 34-64)", at: signalNode.position)
             }
         }
         let timeout = nonNegativeInt(node["timeout_seconds"], "\(path).timeout_seconds") ?? 0

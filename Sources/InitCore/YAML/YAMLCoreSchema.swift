@@ -28,7 +28,9 @@ enum CoreSchema {
         if utf8.count > 2 && first == Byte.zero && (utf8[1] == UInt8(ascii: "o") || utf8[1] == UInt8(ascii: "x")) {
             let isHex = utf8[1] == UInt8(ascii: "x")
             let digits = utf8[2...]
-            let valid = digits.allSatisfy { isHex ? Byte.hexValue($0) != nil : ($0 >= Byte.zero && $0 <= UInt8(ascii: "7")) }
+            let valid = digits.allSatisfy {
+                isHex ? Byte.hexValue($0) != nil : ($0 >= Byte.zero && $0 <= UInt8(ascii: "7"))
+            }
             guard valid else { return nil }
             return Int64(String(decoding: digits, as: UTF8.self), radix: isHex ? 16 : 8)
         }
@@ -77,6 +79,15 @@ enum CoreSchema {
 
     /// An untagged plain scalar. A decimal integer too large for Int64 becomes a float rather than a string.
     static func resolvePlain(_ text: String) -> CoreScalar {
+        // Most plain scalars are words; only these first bytes can begin a null, bool, int or float.
+        guard let first = text.utf8.first else { return .null }
+        switch first {
+        case Byte.zero...Byte.nine, Byte.plus, Byte.dash, Byte.dot, UInt8(ascii: "~"), UInt8(ascii: "n"),
+            UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"):
+            break
+        default:
+            return .string(text)
+        }
         if isNull(text) { return .null }
         if let value = bool(text) { return .bool(value) }
         if let value = integer(text) { return .int(value) }

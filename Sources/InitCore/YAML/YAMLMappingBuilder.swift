@@ -62,7 +62,8 @@ struct YAMLMappingBuilder {
 
     private static func kind(of node: YAMLNode) -> String {
         switch node.content {
-        case .scalar(let text, _): return "the scalar '\(YAMLParser.displayName(of: node))'" + (text.isEmpty ? " (null)" : "")
+        case .scalar(let text, _):
+            return "the scalar '\(YAMLParser.displayName(of: node))'" + (text.isEmpty ? " (null)" : "")
         case .sequence: return "a sequence"
         case .mapping: return "a mapping"
         }

@@ -39,8 +39,12 @@ extension YAMLParser {
             pos += 3
             try expectEndOfLine(after: "the document end marker '...'")
             try skipToContent()
+            if isAtDocumentStartMarker || (peek == Byte.percent && pos == lineStart) {
+                throw errorHere("a second document starts here; only a single YAML document per file is supported")
+            }
             if !isAtEnd {
-                throw errorHere("found content after the document end marker '...'; only a single document is supported")
+                throw errorHere(
+                    "found content after the document end marker '...'; only a single document is supported")
             }
         } else if isAtDocumentStartMarker {
             throw errorHere("a second document starts here; only a single YAML document per file is supported")
@@ -56,10 +60,13 @@ extension YAMLParser {
             let b = bytes[index]
             guard (b < 0x20 && b != Byte.tab && !Byte.isBreak(b)) || b == 0x7F else { continue }
             var lineNumber = 1
-            var start = 0
+            var start = lineStart  // past a byte-order mark on the first line
             var scan = 0
             while scan < index {
-                if bytes[scan] == Byte.lineFeed || (bytes[scan] == Byte.carriageReturn && (scan + 1 >= bytes.count || bytes[scan + 1] != Byte.lineFeed)) {
+                if bytes[scan] == Byte.lineFeed
+                    || (bytes[scan] == Byte.carriageReturn
+                        && (scan + 1 >= bytes.count || bytes[scan + 1] != Byte.lineFeed))
+                {
                     lineNumber += 1
                     start = scan + 1
                 }
@@ -155,7 +162,8 @@ extension YAMLParser {
             skipInlineBlanks()
             if peek == Byte.colon && Byte.isBlankBreakOrEnd(peek(1)) {
                 if let first = plainFirstLine {
-                    node = YAMLNode(.scalar(text: String(decoding: bytes[first], as: UTF8.self), style: .plain), location: start)
+                    node = YAMLNode(
+                        .scalar(text: String(decoding: bytes[first], as: UTF8.self), style: .plain), location: start)
                     countNode()
                 }
                 guard collectionAllowed else {
@@ -240,7 +248,9 @@ extension YAMLParser {
         let next = peek(1)
         var key: YAMLNode
         if b == Byte.dash && Byte.isBlankBreakOrEnd(next) {
-            throw errorHere("expected a mapping key, found '-' (a sequence entry cannot follow a mapping entry at the same indentation)")
+            throw errorHere(
+                "expected a mapping key, found '-' (a sequence entry cannot follow a mapping entry at the same indentation)"
+            )
         } else if b == Byte.question && Byte.isBlankBreakOrEnd(next) {
             throw errorHere("explicit mapping keys ('? ') are not supported; write 'key: value'")
         } else if b == Byte.colon && Byte.isBlankBreakOrEnd(next) {
@@ -255,14 +265,17 @@ extension YAMLParser {
             if !properties.isEmpty { throw errorHere("an alias cannot have an anchor or a tag") }
             key = try parseAlias()
         } else {
-            guard canStartPlain(flow: false) else { throw errorHere("expected a mapping key, found \(foundDescription())") }
+            guard canStartPlain(flow: false) else {
+                throw errorHere("expected a mapping key, found \(foundDescription())")
+            }
             let range = scanPlainLine(flow: false)
             key = YAMLNode(.scalar(text: String(decoding: bytes[range], as: UTF8.self), style: .plain), location: start)
             countNode()
         }
         skipInlineBlanks()
         guard peek == Byte.colon && Byte.isBlankBreakOrEnd(peek(1)) else {
-            throw errorHere("expected ':' after mapping key '\(Self.displayName(of: key))', found \(foundDescription())")
+            throw errorHere(
+                "expected ':' after mapping key '\(Self.displayName(of: key))', found \(foundDescription())")
         }
         guard line == startLine else { throw error("a mapping key must be on a single line", at: start) }
         try finishProperties(&key, properties, scope)

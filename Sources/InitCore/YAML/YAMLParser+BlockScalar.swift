@@ -31,7 +31,8 @@ extension YAMLParser {
         skipInlineBlanks()
         if peek == Byte.hash && pos > headerEnd { skipComment() }
         guard Byte.isBreakOrEnd(peek) else {
-            throw errorHere("expected a comment or a line break after the block scalar header, found \(foundDescription())")
+            throw errorHere(
+                "expected a comment or a line break after the block scalar header, found \(foundDescription())")
         }
         if !isAtEnd { consumeBreak() }
 

@@ -136,7 +136,9 @@ extension YAMLParser {
         if name.isEmpty { throw error("expected an alias name after '*'", at: start) }
         guard let anchored = anchors[name] else {
             if openAnchors[name] != nil {
-                throw error("alias '*\(name)' refers to the node that contains it; recursive aliases are not supported", at: start)
+                throw error(
+                    "alias '*\(name)' refers to the node that contains it; recursive aliases are not supported",
+                    at: start)
             }
             throw error("undefined alias '*\(name)': no anchor '&\(name)' appears before it", at: start)
         }

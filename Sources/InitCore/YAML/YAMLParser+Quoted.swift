@@ -8,7 +8,9 @@ extension YAMLParser {
         var text: [UInt8] = []
         while true {
             guard pos < bytes.count else {
-                throw error("unterminated \(name) scalar: expected a closing \(isDouble ? "'\"'" : "\"'\"") before end of input", at: start)
+                throw error(
+                    "unterminated \(name) scalar: expected a closing \(isDouble ? "'\"'" : "\"'\"") before end of input",
+                    at: start)
             }
             let b = bytes[pos]
             if b == Byte.singleQuote && !isDouble {
@@ -80,7 +82,8 @@ extension YAMLParser {
         var emptyLines = 0
         while true {
             if isAtDocumentMarker() {
-                throw error("unterminated \(name) scalar: found a document marker before the closing quote", at: quoteStart)
+                throw error(
+                    "unterminated \(name) scalar: found a document marker before the closing quote", at: quoteStart)
             }
             skipInlineBlanks()
             guard Byte.isBreak(peek) else { return emptyLines }
@@ -132,15 +135,19 @@ extension YAMLParser {
             text.append(contentsOf: repeatElement(Byte.lineFeed, count: emptyLines))
             return
         case Byte.eof:
-            throw error("unterminated double-quoted scalar: expected a closing '\"' before end of input", at: quoteStart)
+            throw error(
+                "unterminated double-quoted scalar: expected a closing '\"' before end of input", at: quoteStart)
         default:
             pos -= 1
-            throw error("invalid escape sequence '\\\(foundDescription().dropFirst().prefix(1))' in a double-quoted scalar", at: start)
+            throw error(
+                "invalid escape sequence '\\\(foundDescription().dropFirst().prefix(1))' in a double-quoted scalar",
+                at: start)
         }
         var value: UInt32 = 0
         for _ in 0..<digits {
             guard let digit = Byte.hexValue(peek) else {
-                throw error("expected \(digits) hexadecimal digits after '\\\(Character(Unicode.Scalar(b)))'", at: start)
+                throw error(
+                    "expected \(digits) hexadecimal digits after '\\\(Character(Unicode.Scalar(b)))'", at: start)
             }
             value = value << 4 | digit
             pos += 1

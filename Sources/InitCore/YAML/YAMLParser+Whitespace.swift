@@ -56,12 +56,13 @@ extension YAMLParser {
     var isAtDocumentStartMarker: Bool { isAtDocumentMarker() && peek == Byte.dash }
 
     /// Skips a trailing comment and requires the line to end; used after inline scalars and flow collections.
-    mutating func expectEndOfLine(after what: String) throws(YAMLError) {
-        let before = pos
+    /// A `#` glued to a closing quote or bracket is taken as a comment, as PyYAML and libyaml do, although the
+    /// spec wants a space first. `what` is only rendered on failure, keeping the common path free of strings.
+    mutating func expectEndOfLine(after what: @autoclosure () -> String) throws(YAMLError) {
         skipInlineBlanks()
-        if peek == Byte.hash && (pos > before || pos == lineStart) { skipComment() }
+        skipComment()
         guard Byte.isBreakOrEnd(peek) else {
-            throw errorHere("expected end of line after \(what), found \(foundDescription())")
+            throw errorHere("expected end of line after \(what()), found \(foundDescription())")
         }
     }
 
@@ -74,7 +75,8 @@ extension YAMLParser {
         var end = pos
         while end < bytes.count && end - pos < 24 {
             let c = bytes[end]
-            let isWordByte = c >= 0x80 || Byte.isDecimalDigit(c) || (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "z"))
+            let isWordByte =
+                c >= 0x80 || Byte.isDecimalDigit(c) || (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "z"))
                 || c == UInt8(ascii: "_") || c == Byte.dot || (c == Byte.dash && end > pos)
             guard isWordByte else { break }
             end += 1

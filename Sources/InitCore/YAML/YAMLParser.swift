@@ -118,10 +118,6 @@ extension YAMLParser {
         if depth > deepest { deepest = depth }
     }
 
-    func makeNode(_ content: YAMLNode.Content, at location: SourceLocation) -> YAMLNode {
-        YAMLNode(content, location: location)
-    }
-
     mutating func countNode() {
         nodeCount += 1
     }

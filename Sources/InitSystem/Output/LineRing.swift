@@ -1,28 +1,65 @@
-/// The last `capacity` lines a service wrote, for `pcinit logs`.
-public struct LineRing: Sendable {
+/// The last `capacity` lines a service wrote, for `pcinit logs`. Lines are kept as the relay's batches
+/// (one copy per read, not per line) with line boundaries, and turned into strings only when asked for.
+public final class LineRing {
+    /// One relayed batch: `prefixLength` bytes of `name | ` before each line, each line ends with "\n".
+    private struct Batch {
+        var bytes: [UInt8]
+        /// Offset just past each line's newline.
+        var lineEnds: [Int32]
+        var prefixLength: Int
+    }
+
     public let capacity: Int
-    private var lines: [String] = []
-    private var start = 0
-    /// Lines appended over the ring's life: lets a follower ask "what came after line N".
+    private var batches: [Batch] = []
+    private var lineCount = 0
+    /// Lines appended over the ring's life.
     public private(set) var total = 0
+    /// Called with every new line while set (`pcinit logs -f`).
+    public var observer: ((String) -> Void)?
 
     public init(capacity: Int) { self.capacity = max(0, capacity) }
 
-    public mutating func append(_ line: String) {
-        total += 1
-        guard capacity > 0 else { return }
-        if lines.count < capacity {
-            lines.append(line)
-        } else {
-            lines[start] = line
-            start = (start + 1) % capacity
+    /// Keeps a batch of `prefix line\n` records whose ends are `lineEnds`.
+    public func append(batch bytes: [UInt8], lineEnds: [Int32], prefixLength: Int) {
+        total += lineEnds.count
+        if let observer {
+            var start = 0
+            for end in lineEnds.map(Int.init) {
+                observer(String(decoding: bytes[(start + prefixLength)..<(end - 1)], as: UTF8.self))
+                start = end
+            }
         }
+        guard capacity > 0, !lineEnds.isEmpty else { return }
+        batches.append(Batch(bytes: bytes, lineEnds: lineEnds, prefixLength: prefixLength))
+        lineCount += lineEnds.count
+        // Drop whole batches that lie entirely beyond the last `capacity` lines.
+        var drop = 0
+        while drop < batches.count - 1 && lineCount - batches[drop].lineEnds.count >= capacity {
+            lineCount -= batches[drop].lineEnds.count
+            drop += 1
+        }
+        if drop > 0 { batches.removeFirst(drop) }
     }
 
-    /// Oldest first; at most the last `limit` lines.
+    /// A single line, e.g. one pcinit writes itself.
+    public func append(_ line: String) {
+        var bytes = Array(line.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        append(batch: bytes, lineEnds: [Int32(bytes.count)], prefixLength: 0)
+    }
+
+    /// Oldest first; at most the last `limit` lines (and never more than `capacity`).
     public func last(_ limit: Int? = nil) -> [String] {
-        let ordered = Array(lines[start...] + lines[..<start])
-        guard let limit, limit < ordered.count else { return ordered }
-        return Array(ordered.suffix(limit))
+        var lines: [String] = []
+        for batch in batches {
+            var start = 0
+            for end in batch.lineEnds.map(Int.init) {
+                let text = batch.bytes[(start + batch.prefixLength)..<(end - 1)]
+                lines.append(String(decoding: text, as: UTF8.self))
+                start = end
+            }
+        }
+        let wanted = min(limit ?? capacity, capacity)
+        return lines.count > wanted ? Array(lines.suffix(wanted)) : lines
     }
 }

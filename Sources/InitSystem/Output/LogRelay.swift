@@ -9,32 +9,49 @@ public final class LogRelay {
     static let readBytes = 64 * 1024
 
     private let fd: Int32
-    private let prefix: [UInt8]
+    /// `name | ` as raw bytes: appended for every line, so it must not be an array that gets retained each time.
+    private let prefix: UnsafeMutableBufferPointer<UInt8>
     private let output: OutputChannel
     private let loop: EventLoop
-    private let onLine: (Substring) -> Void
+    private let ring: LineRing
+    /// `ready_log_line` as bytes until it is seen; nil once seen (or never configured).
+    private var readyLine: [UInt8]?
+    private var watchingReadyLine: Bool
+    private let onReadyLine: () -> Void
     private let onClosed: () -> Void
     private var partial: [UInt8] = []
+    /// Reused for every read: relaying must not allocate per chunk.
+    private var readBuffer = [UInt8](repeating: 0, count: LogRelay.readBytes)
+    /// The prefixed lines of one read, written to the output in one go, and where each line ends.
+    private var batch: [UInt8] = []
+    private var lineEnds: [Int32] = []
     private var watch: EventLoop.Watch?
     private var paused = false
     public private(set) var isClosed = false
 
     /// - Parameters:
-    ///   - onLine: every complete line (for the ring buffer and `ready_log_line`).
+    ///   - ring: keeps every line for `pcinit logs`.
+    ///   - readyLine: `onReadyLine` is called the first time a line contains it.
     ///   - onClosed: EOF: every writer of the pipe (the service and anything it forked) is gone.
     public init(
         fd: Int32,
         prefix: String,
         output: OutputChannel,
         loop: EventLoop,
-        onLine: @escaping (Substring) -> Void,
+        ring: LineRing,
+        readyLine: String?,
+        onReadyLine: @escaping () -> Void,
         onClosed: @escaping () -> Void
     ) throws(SystemError) {
         self.fd = fd
-        self.prefix = Array(prefix.utf8)
+        self.prefix = .allocate(capacity: prefix.utf8.count)
+        _ = self.prefix.initialize(from: prefix.utf8)
         self.output = output
         self.loop = loop
-        self.onLine = onLine
+        self.ring = ring
+        self.readyLine = readyLine.map { Array($0.utf8) }
+        watchingReadyLine = readyLine != nil
+        self.onReadyLine = onReadyLine
         self.onClosed = onClosed
         pci_set_nonblock(fd)
         watch = try loop.watch(fd, for: UInt32(EPOLLIN.rawValue)) { [unowned self] _ in self.readAvailable() }
@@ -44,16 +61,15 @@ public final class LogRelay {
     /// come before the exit message.
     public func readAvailable() {
         guard !isClosed, !paused else { return }
-        var buffer = [UInt8](repeating: 0, count: Self.readBytes)
         while !isClosed {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = readBuffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n > 0 {
-                consume(buffer[..<n])
+                consume(count: n)
                 if output.isCongested {
                     pause()
                     return
                 }
-                if n < buffer.count { return }
+                if n < LogRelay.readBytes { return }
             } else if n == 0 {
                 finish()
             } else if errno == EINTR {
@@ -66,36 +82,108 @@ public final class LogRelay {
         }
     }
 
-    private func consume(_ bytes: ArraySlice<UInt8>) {
-        var rest = bytes[...]
-        while let newline = rest.firstIndex(of: UInt8(ascii: "\n")) {
-            emit(rest[..<newline])
-            rest = rest[(newline + 1)...]
+    /// Splits the first `count` bytes of the read buffer into lines. This runs for every line a service
+    /// writes, so the loop works on raw buffers and local variables: no allocation, retain or exclusivity
+    /// check per line.
+    private func consume(count: Int) {
+        var batch = takeBatch()
+        var lineEnds = takeLineEnds()
+        var partial = self.partial
+        self.partial = []
+        let prefix = UnsafeBufferPointer(self.prefix)
+        readBuffer.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var lineStart = 0
+            while lineStart < count, let found = memchr(base + lineStart, 0x0A, count - lineStart) {
+                let newline = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base
+                let line = UnsafeBufferPointer(start: base + lineStart, count: newline - lineStart)
+                if partial.isEmpty {
+                    Self.append(line, prefix: prefix, to: &batch, lineEnds: &lineEnds)
+                } else {
+                    partial.append(contentsOf: line)
+                    Self.appendSplitting(&partial, upTo: partial.count, prefix: prefix, to: &batch, lineEnds: &lineEnds)
+                }
+                lineStart = newline + 1
+            }
+            partial.append(contentsOf: UnsafeBufferPointer(start: base + lineStart, count: count - lineStart))
         }
-        partial.append(contentsOf: rest)
         while partial.count >= Self.maxLineBytes {
-            emitPartial(upTo: Self.maxLineBytes)
+            Self.appendSplitting(&partial, upTo: Self.maxLineBytes, prefix: prefix, to: &batch, lineEnds: &lineEnds)
+        }
+        self.partial = partial
+        flush(&batch, &lineEnds)
+    }
+
+    private func takeBatch() -> [UInt8] {
+        let taken = batch
+        batch = []
+        return taken
+    }
+
+    private func takeLineEnds() -> [Int32] {
+        let taken = lineEnds
+        lineEnds = []
+        return taken
+    }
+
+    /// Writes a batch out, keeps it in the ring, looks for the ready line, and hands the buffers back for reuse.
+    private func flush(_ batch: inout [UInt8], _ lineEnds: inout [Int32]) {
+        if !lineEnds.isEmpty {
+            output.write(batch)
+            ring.append(batch: batch, lineEnds: lineEnds, prefixLength: prefix.count)
+            if watchingReadyLine { checkReadyLine(batch, lineEnds) }
+            batch.removeAll(keepingCapacity: true)
+            lineEnds.removeAll(keepingCapacity: true)
+        }
+        self.batch = batch
+        self.lineEnds = lineEnds
+    }
+
+    private func checkReadyLine(_ batch: [UInt8], _ lineEnds: [Int32]) {
+        guard let readyLine else { return }
+        var start = 0
+        for end in lineEnds.map(Int.init) {
+            if batch[(start + prefix.count)..<(end - 1)].contains(readyLine) {
+                watchingReadyLine = false
+                self.readyLine = nil
+                onReadyLine()
+                return
+            }
+            start = end
         }
     }
 
-    private func emitPartial(upTo count: Int) {
-        // Split on a UTF-8 boundary so a long line is cut between characters.
+    /// Appends `prefix line\n`, dropping a trailing CR.
+    private static func append(
+        _ line: UnsafeBufferPointer<UInt8>,
+        prefix: UnsafeBufferPointer<UInt8>,
+        to batch: inout [UInt8],
+        lineEnds: inout [Int32]
+    ) {
+        var text = line
+        if let last = text.last, last == 0x0D { text = UnsafeBufferPointer(rebasing: text.dropLast()) }
+        batch.append(contentsOf: prefix)
+        batch.append(contentsOf: text)
+        batch.append(0x0A)
+        lineEnds.append(Int32(batch.count))
+    }
+
+    /// Emits the first `count` bytes of `partial` as a line, cut on a UTF-8 boundary so a long line is
+    /// split between characters.
+    private static func appendSplitting(
+        _ partial: inout [UInt8],
+        upTo count: Int,
+        prefix: UnsafeBufferPointer<UInt8>,
+        to batch: inout [UInt8],
+        lineEnds: inout [Int32]
+    ) {
         var cut = count
         while cut > 0 && cut < partial.count && partial[cut] & 0xC0 == 0x80 { cut -= 1 }
         if cut == 0 { cut = count }
-        let head = partial[..<cut]
+        partial.withUnsafeBufferPointer {
+            append(UnsafeBufferPointer(rebasing: $0[..<cut]), prefix: prefix, to: &batch, lineEnds: &lineEnds)
+        }
         partial.removeFirst(cut)
-        emit(head)
-    }
-
-    private func emit(_ line: some Collection<UInt8>) {
-        var text = Array(line)
-        if text.last == UInt8(ascii: "\r") { text.removeLast() }
-        var out = prefix
-        out.append(contentsOf: text)
-        out.append(UInt8(ascii: "\n"))
-        output.write(out)
-        onLine(Substring(decoding: text, as: UTF8.self))
     }
 
     private func pause() {
@@ -110,10 +198,18 @@ public final class LogRelay {
     }
 
     private func finish() {
-        if !partial.isEmpty { emitPartial(upTo: partial.count) }
+        var batch = takeBatch()
+        var lineEnds = takeLineEnds()
+        if !partial.isEmpty {
+            Self.appendSplitting(
+                &partial, upTo: partial.count, prefix: UnsafeBufferPointer(prefix), to: &batch, lineEnds: &lineEnds)
+        }
+        flush(&batch, &lineEnds)
         close()
         onClosed()
     }
+
+    deinit { prefix.deallocate() }
 
     /// Stops relaying and closes the pipe.
     public func close() {
@@ -122,5 +218,20 @@ public final class LogRelay {
         if let watch { loop.unwatch(watch) }
         watch = nil
         Glibc.close(fd)
+    }
+}
+
+extension ArraySlice where Element == UInt8 {
+    /// Whether `needle` occurs in these bytes (a plain substring search, as process-compose's strings.Contains).
+    func contains(_ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard count >= needle.count, let first = needle.first else { return false }
+        var index = startIndex
+        let last = endIndex - needle.count
+        while index <= last {
+            if self[index] == first && self[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
     }
 }

@@ -119,17 +119,16 @@ final class HTTPCheck: RunningCheck {
             } else if errno == EINTR {
                 continue
             } else if errno == EAGAIN || errno == EWOULDBLOCK {
-                connection.setWatch(UInt32(EPOLLOUT.rawValue), onError: { finish(false, $0) }) { [unowned self] _ in
-                    sendRequest()
-                }
+                let watchFailure = connection.setWatch(UInt32(EPOLLOUT.rawValue)) { [unowned self] _ in sendRequest() }
+                if let watchFailure { finish(false, watchFailure) }
                 return
             } else {
-                return finish(false, "sending request to \(connection.peer.description): \(SystemError.describe(errno))")
+                return finish(
+                    false, "sending request to \(connection.peer.description): \(SystemError.describe(errno))")
             }
         }
-        connection.setWatch(UInt32(EPOLLIN.rawValue), onError: { finish(false, $0) }) { [unowned self] _ in
-            readResponse()
-        }
+        let watchFailure = connection.setWatch(UInt32(EPOLLIN.rawValue)) { [unowned self] _ in readResponse() }
+        if let watchFailure { finish(false, watchFailure) }
     }
 
     private func readResponse() {
@@ -154,7 +153,8 @@ final class HTTPCheck: RunningCheck {
             } else if errno == EAGAIN || errno == EWOULDBLOCK {
                 return
             } else {
-                return finish(false, "reading response from \(connection.peer.description): \(SystemError.describe(errno))")
+                return finish(
+                    false, "reading response from \(connection.peer.description): \(SystemError.describe(errno))")
             }
         }
     }

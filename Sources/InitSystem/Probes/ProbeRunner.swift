@@ -45,6 +45,14 @@ public final class ProbeRunner {
         self.registerChild = registerChild
     }
 
+    /// A runner going away takes its checks with it: no process or socket outlives it, nothing is reported.
+    deinit {
+        for entry in active.values {
+            if let deadline = entry.deadline { loop.cancel(deadline) }
+            entry.check?.stop()
+        }
+    }
+
     /// Checks still in flight.
     public var activeCount: Int { active.count }
 

@@ -28,26 +28,24 @@ final class TCPConnection {
         if result == 0 { return done(nil) }
         // On loopback even a refused connect may start as EINPROGRESS and fail later through SO_ERROR.
         guard errno == EINPROGRESS || errno == EINTR else { return done(failure(errno)) }
-        setWatch(UInt32(EPOLLOUT.rawValue), onError: done) { [unowned self] _ in
+        let watchFailure = setWatch(UInt32(EPOLLOUT.rawValue)) { [unowned self] _ in
             unwatch()
             var error: Int32 = 0
             var size = socklen_t(MemoryLayout<Int32>.size)
             if getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size) != 0 { error = errno }
             done(error == 0 ? nil : failure(error))
         }
+        if let watchFailure { done(watchFailure) }
     }
 
-    /// Replaces the current watch (if any) with one for `events`; a failure to watch goes to `onError`.
-    func setWatch(
-        _ events: UInt32,
-        onError: (String) -> Void,
-        handler: @escaping EventLoop.FDHandler
-    ) {
+    /// Replaces the current watch (if any) with one for `events`. Returns why watching failed, or nil.
+    func setWatch(_ events: UInt32, handler: @escaping EventLoop.FDHandler) -> String? {
         unwatch()
         do {
             watch = try loop.watch(fd, for: events, handler: handler)
+            return nil
         } catch {
-            onError("\(error)")
+            return "\(error)"
         }
     }
 

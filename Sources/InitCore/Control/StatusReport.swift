@@ -1,0 +1,97 @@
+/// The `status` result: `{"ready":…,"stopping":…,"services":[…]}`. Built by the server from the
+/// supervisor's snapshot, read back by `pcinit status`.
+public struct StatusReport: Equatable, Sendable {
+    public var ready: Bool
+    public var stopping: Bool
+    public var services: [StatusRow]
+
+    public init(ready: Bool, stopping: Bool, services: [StatusRow]) {
+        self.ready = ready
+        self.stopping = stopping
+        self.services = services
+    }
+
+    /// From the supervisor's snapshot; `now` measures uptime.
+    public init(ready: Bool, stopping: Bool, statuses: [ServiceStatus], now: Instant) {
+        self.init(ready: ready, stopping: stopping, services: statuses.map { StatusRow($0, now: now) })
+    }
+
+    public var json: JSONValue {
+        .object([("ready", .bool(ready)), ("stopping", .bool(stopping)), ("services", .array(services.map(\.json)))])
+    }
+
+    /// nil when the result does not have the documented shape.
+    public init?(json: JSONValue) {
+        guard let ready = json["ready"]?.boolValue, let stopping = json["stopping"]?.boolValue,
+            let items = json["services"]?.arrayValue
+        else { return nil }
+        var rows: [StatusRow] = []
+        for item in items {
+            guard let row = StatusRow(json: item) else { return nil }
+            rows.append(row)
+        }
+        self.init(ready: ready, stopping: stopping, services: rows)
+    }
+}
+
+/// One service in a `StatusReport`.
+public struct StatusRow: Equatable, Sendable {
+    public var name: String
+    /// A `ServiceState` raw value (kept as text so an older client shows a newer server's states).
+    public var state: String
+    public var ready: Bool
+    public var pid: Int64?
+    public var restarts: Int64
+    public var exitCode: Int64?
+    /// Seconds since the current process started; nil when no process is up.
+    public var uptimeSeconds: Double?
+    public var detail: String?
+
+    public init(
+        name: String, state: String, ready: Bool = false, pid: Int64? = nil, restarts: Int64 = 0,
+        exitCode: Int64? = nil, uptimeSeconds: Double? = nil, detail: String? = nil
+    ) {
+        self.name = name
+        self.state = state
+        self.ready = ready
+        self.pid = pid
+        self.restarts = restarts
+        self.exitCode = exitCode
+        self.uptimeSeconds = uptimeSeconds
+        self.detail = detail
+    }
+
+    public init(_ status: ServiceStatus, now: Instant) {
+        var uptime: Double?
+        if status.state.isUp, let started = status.startedAt {
+            let nanoseconds = max(0, (now - started).nanosecondsClamped)
+            // Milliseconds are plenty for a human and keep the JSON short.
+            uptime = (Double(nanoseconds / 1_000_000) / 1000)
+        }
+        self.init(
+            name: status.name, state: status.state.rawValue, ready: status.ready, pid: status.pid.map(Int64.init),
+            restarts: Int64(status.restarts), exitCode: status.exitCode.map(Int64.init), uptimeSeconds: uptime,
+            detail: status.detail)
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("name", .string(name)),
+            ("state", .string(state)),
+            ("ready", .bool(ready)),
+            ("pid", pid.map { .int($0) } ?? .null),
+            ("restarts", .int(restarts)),
+            ("exit_code", exitCode.map { .int($0) } ?? .null),
+            ("uptime_seconds", uptimeSeconds.map { .double($0) } ?? .null),
+            ("detail", detail.map { .string($0) } ?? .null),
+        ])
+    }
+
+    public init?(json: JSONValue) {
+        guard let name = json["name"]?.stringValue, let state = json["state"]?.stringValue else { return nil }
+        self.init(
+            name: name, state: state, ready: json["ready"]?.boolValue ?? false, pid: json["pid"]?.intValue,
+            restarts: json["restarts"]?.intValue ?? 0, exitCode: json["exit_code"]?.intValue,
+            uptimeSeconds: json["uptime_seconds"]?.doubleValue, detail: json["detail"]?.stringValue)
+    }
+}

@@ -1,0 +1,54 @@
+/// `pcinit status`'s table: aligned columns NAME STATE READY PID RESTARTS EXIT UPTIME, then one line per
+/// service whose state needs explaining (`detail`), then a note while pcinit is stopping.
+public enum StatusTable {
+    static let headers = ["NAME", "STATE", "READY", "PID", "RESTARTS", "EXIT", "UPTIME"]
+    static let gap = "  "
+
+    public static func render(_ report: StatusReport) -> String {
+        let rows = [headers] + report.services.map(cells)
+        var widths = [Int](repeating: 0, count: headers.count)
+        for row in rows {
+            for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
+        }
+        var out = ""
+        for row in rows {
+            var line = ""
+            for (column, cell) in row.enumerated() {
+                if column > 0 { line += gap }
+                line += cell
+                if column < row.count - 1 { line += String(repeating: " ", count: widths[column] - cell.count) }
+            }
+            out += line + "\n"
+        }
+        let explained = report.services.filter { $0.detail != nil }
+        if !explained.isEmpty {
+            out += "\n"
+            for row in explained { out += "\(row.name): \(row.detail!)\n" }
+        }
+        if report.stopping { out += "\npcinit is stopping\n" }
+        return out
+    }
+
+    static func cells(_ row: StatusRow) -> [String] {
+        [
+            row.name,
+            row.state,
+            row.ready ? "yes" : "no",
+            row.pid.map(String.init) ?? "-",
+            String(row.restarts),
+            row.exitCode.map(String.init) ?? "-",
+            row.uptimeSeconds.map(uptimeText) ?? "-",
+        ]
+    }
+
+    /// Two units at most, like `ps`: `45s`, `3m07s`, `2h05m`, `4d03h`.
+    public static func uptimeText(_ seconds: Double) -> String {
+        let total = seconds.isFinite ? Int64(max(0, seconds.rounded(.down))) : 0
+        let (days, hours, minutes, secs) = (total / 86400, total / 3600 % 24, total / 60 % 60, total % 60)
+        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : String(n) }
+        if days > 0 { return "\(days)d\(two(hours))h" }
+        if hours > 0 { return "\(hours)h\(two(minutes))m" }
+        if minutes > 0 { return "\(minutes)m\(two(secs))s" }
+        return "\(secs)s"
+    }
+}

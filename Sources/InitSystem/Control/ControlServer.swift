@@ -1,0 +1,140 @@
+import CInit
+import Glibc
+import InitCore
+
+/// The control socket's listener: a unix stream socket (mode 0600, so only root — or whoever runs
+/// pcinit — can control it) watched by the event loop. Each request line goes to `handler` with the
+/// connection to answer on; the handler may answer at once or keep the connection (logs follow).
+public final class ControlServer {
+    /// Bounds that keep a misbehaving or hostile client from costing more than a little memory.
+    public struct Limits: Sendable {
+        public var maxConnections = 64
+        /// Longest request line; a longer one gets an error and the connection is closed.
+        public var maxLineBytes = 65536
+        /// A follower whose unwritten output passes this is dropped (it stopped reading).
+        public var maxQueuedBytes = 1 << 20
+        /// No further requests are read from a connection while this much output waits for it.
+        public var readPauseBytes = 65536
+
+        public init() {}
+    }
+
+    public let path: String
+    private let loop: EventLoop
+    private let limits: Limits
+    private let handler: (ControlRequest, ControlConnection) -> Void
+    private var fd: Int32 = -1
+    private var watch: EventLoop.Watch?
+    private var identity: (dev_t, ino_t)?
+    private var connections: [ObjectIdentifier: ControlConnection] = [:]
+    private var acceptRetry: EventLoop.Timer?
+
+    /// Creates the socket (unlinks a stale socket file first — only if nothing answers on it; refuses if
+    /// another pcinit is live there), chmod 0600, listens, watches in `loop`.
+    public init(
+        loop: EventLoop, path: String, limits: Limits = Limits(),
+        handler: @escaping (ControlRequest, ControlConnection) -> Void
+    ) throws(SystemError) {
+        self.loop = loop
+        self.path = path
+        self.limits = limits
+        self.handler = handler
+        let (address, length) = try UnixSocket.address(path)
+        try UnixSocket.clearStale(path)
+        fd = try UnixSocket.make(nonblocking: true)
+        do throws(SystemError) {
+            try bind(address, length)
+            if listen(fd, 64) != 0 { throw SystemError("listen on \(path)") }
+            watch = try loop.watch(fd, for: UInt32(EPOLLIN.rawValue)) { [weak self] _ in self?.acceptPending() }
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    deinit { close() }
+
+    /// Open client connections.
+    public var connectionCount: Int { connections.count }
+
+    /// Unwatches, closes every connection, and unlinks the socket file (if it is still the one bound here).
+    public func close() {
+        if let acceptRetry { loop.cancel(acceptRetry) }
+        acceptRetry = nil
+        if let watch { loop.unwatch(watch) }
+        watch = nil
+        for connection in Array(connections.values) { connection.close() }
+        connections = [:]
+        guard fd >= 0 else { return }
+        Glibc.close(fd)
+        fd = -1
+        if let identity, let current = UnixSocket.identity(path), current == identity { unlink(path) }
+        identity = nil
+    }
+
+    private func bind(_ address: sockaddr_un, _ length: socklen_t) throws(SystemError) {
+        var address = address
+        // The umask makes the file 0600 from birth: no window in which anyone else could connect.
+        let savedMask = umask(0o177)
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, length) }
+        }
+        let bindErrno = errno
+        umask(savedMask)
+        if result != 0 { throw SystemError("bind \(path)", errno: bindErrno) }
+        identity = UnixSocket.identity(path)
+        if chmod(path, 0o600) != 0 { throw SystemError("chmod 0600 \(path)") }
+    }
+
+    private func acceptPending() {
+        // Bounded per wake-up; level-triggered epoll calls again for the rest.
+        for _ in 0..<16 {
+            let client = pci_accept4(fd, nil, nil)
+            if client >= 0 {
+                admit(client)
+                continue
+            }
+            switch errno {
+            case EINTR, ECONNABORTED: continue
+            case EAGAIN, EWOULDBLOCK: return
+            case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                // The pending connection stays queued and would wake us forever: pause accepting briefly.
+                Log.warning("control socket: cannot accept: \(SystemError.describe(errno)); retrying shortly")
+                pauseAccepting()
+                return
+            default:
+                Log.warning("control socket: accept: \(SystemError.describe(errno))")
+                return
+            }
+        }
+    }
+
+    private func admit(_ client: Int32) {
+        guard connections.count < limits.maxConnections else {
+            let busy = ControlMessage.error(
+                ControlError(code: ControlError.applicationError, message: "too many control connections; try again"))
+            var line = busy.line
+            _ = line.withUTF8 { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            Glibc.close(client)
+            return
+        }
+        do throws(SystemError) {
+            let connection = try ControlConnection(fd: client, loop: loop, limits: limits, handler: handler)
+            connection.onRemoved = { [weak self] gone in self?.connections[ObjectIdentifier(gone)] = nil }
+            connections[ObjectIdentifier(connection)] = connection
+        } catch {
+            Log.warning("control socket: \(error)")
+            Glibc.close(client)
+        }
+    }
+
+    private func pauseAccepting() {
+        guard let watch, acceptRetry == nil else { return }
+        loop.change(watch, to: 0)
+        acceptRetry = loop.schedule(at: MonotonicClock.now() + .milliseconds(250)) { [weak self] in
+            guard let self, let watch = self.watch else { return }
+            self.acceptRetry = nil
+            self.loop.change(watch, to: UInt32(EPOLLIN.rawValue))
+        }
+    }
+}

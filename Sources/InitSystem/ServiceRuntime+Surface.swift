@@ -1,0 +1,145 @@
+import Glibc
+import InitCore
+
+// MARK: - Health endpoint
+
+extension ServiceRuntime: HealthSource {
+    public var isReady: Bool { supervisor.isReady }
+    public var isStopping: Bool { supervisor.isStopping }
+
+    public func statusBody() -> String {
+        HealthReport.statusJSON(
+            services: supervisor.services,
+            ready: supervisor.isReady,
+            stopping: supervisor.isStopping,
+            now: MonotonicClock.now()
+        ).rendered()
+    }
+
+    public func metricsBody() -> String {
+        HealthReport.metrics(
+            services: supervisor.services,
+            ready: supervisor.isReady,
+            stopping: supervisor.isStopping,
+            reapedTotal: children.reapedTotal,
+            now: MonotonicClock.now()
+        )
+    }
+
+    /// A listener that cannot be opened (port taken) is reported and the services run anyway: the platform's
+    /// check will say the container is unhealthy, which is the truth.
+    func openHealthServer() {
+        guard case .listen = settings.healthAddress else { return }
+        do {
+            healthServer = try HealthServer(loop: loop, address: settings.healthAddress, source: self)
+            Log.debug("health endpoint on \(settings.healthAddress)")
+        } catch {
+            Log.warning("health endpoint \(settings.healthAddress) not available: \(error)")
+        }
+    }
+}
+
+// MARK: - Control socket
+
+extension ServiceRuntime {
+    /// Without a control socket pcinit still runs; only `pcinit status/start/stop/logs` cannot reach it.
+    func openControlServer() {
+        guard let path = settings.controlSocketPath else { return }
+        do {
+            controlServer = try ControlServer(loop: loop, path: path) { [unowned self] request, connection in
+                self.handleControl(request, connection)
+            }
+        } catch {
+            Log.warning("control socket \(path) not available: \(error)")
+        }
+    }
+
+    func handleControl(_ request: ControlRequest, _ connection: ControlConnection) {
+        do throws(ControlError) {
+            switch ControlMethod(rawValue: request.method) {
+            case .status:
+                try ControlParams.none(request)
+                let report = StatusReport(
+                    ready: supervisor.isReady,
+                    stopping: supervisor.isStopping,
+                    statuses: supervisor.services,
+                    now: MonotonicClock.now()
+                )
+                connection.reply(id: request.id, result: report.json)
+            case .start, .stop, .restart:
+                let names = try ControlParams.serviceNames(request)
+                let outcomes = names.map { name in control(request.method, name) }
+                connection.reply(id: request.id, result: ControlOutcome.result(outcomes))
+            case .logs:
+                try sendLogs(try ControlParams.logs(request), id: request.id, to: connection)
+            case nil:
+                throw ControlError(id: request.id, code: ControlError.methodNotFound, message: "method not found: \(request.method)")
+            }
+        } catch {
+            connection.fail(id: request.id, code: error.code, message: error.message)
+        }
+    }
+
+    /// One control event through the supervisor; its `.controlReply` is the outcome.
+    private func control(_ method: String, _ name: String) -> ControlOutcome {
+        let event: SupervisorEvent
+        switch ControlMethod(rawValue: method) {
+        case .start: event = .startService(name)
+        case .stop: event = .stopService(name)
+        default: event = .restartService(name)
+        }
+        controlReplies = []
+        dispatch(event)
+        let replies = controlReplies ?? []
+        controlReplies = nil
+        for reply in replies { Log.info("control: \(reply.message)") }
+        guard let reply = replies.last else {
+            return ControlOutcome(service: name, ok: false, message: "\(name): no answer from the supervisor")
+        }
+        return ControlOutcome(service: name, ok: reply.success, message: reply.message)
+    }
+
+    private func sendLogs(_ request: LogsRequest, id: JSONValue, to connection: ControlConnection) throws(ControlError) {
+        let names = supervisor.services.map(\.name)
+        var selected: [Int] = []
+        for name in request.services {
+            guard let index = names.firstIndex(of: name) else {
+                throw ControlError(id: id, code: ControlError.applicationError, message: "no service named \"\(name)\"")
+            }
+            selected.append(index)
+        }
+        if selected.isEmpty { selected = Array(names.indices) }
+        // `-n N` is per service, as `docker compose logs --tail N`; services come in config order.
+        var entries: [LogEntry] = []
+        for index in selected {
+            entries += rings[index].last(request.lines).map { LogEntry(service: names[index], line: $0) }
+        }
+        connection.reply(id: id, result: LogEntry.result(entries))
+        guard request.follow else { return }
+        followers.append((connection, Set(selected)))
+        connection.onClose = { [unowned self, unowned connection] in
+            self.followers.removeAll { $0.connection === connection }
+            self.updateRingObservers()
+        }
+        updateRingObservers()
+    }
+
+    /// Rings report new lines only while someone follows them, so relaying costs nothing extra otherwise.
+    func updateRingObservers() {
+        let names = supervisor.services.map(\.name)
+        for (index, ring) in rings.enumerated() {
+            let watchers = followers.filter { $0.services.contains(index) }.map(\.connection)
+            if watchers.isEmpty {
+                ring.observer = nil
+            } else {
+                let service = names[index]
+                ring.observer = { line in
+                    let params = LogEntry(service: service, line: line).json
+                    for connection in watchers where connection.isOpen {
+                        connection.notify(method: LogEntry.notificationMethod, params: params)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import InitCore
+import Testing
+
+/// Nesting depth and alias expansion are capped so hostile documents fail cleanly.
+@Suite struct YAMLLimitsTests {
+    @Test func nestingUpToTheCapParses() {
+        let flow = String(repeating: "[", count: 511) + String(repeating: "]", count: 511)
+        #expect(!YAMLTestSupport.json(flow).hasPrefix("error"))
+        var block = ""
+        for level in 0..<255 { block += String(repeating: " ", count: level) + "k\(level):\n" }
+        #expect(!YAMLTestSupport.json(block).hasPrefix("error"))
+    }
+
+    @Test func flowNestingBeyondTheCapIsRejected() {
+        let flow = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        #expect(YAMLTestSupport.failure(flow) == "test.yml:1:513: nesting is deeper than 512 levels")
+    }
+
+    @Test func blockNestingBeyondTheCapIsRejected() {
+        let block = String(repeating: "- ", count: 600) + "x\n"
+        #expect(YAMLTestSupport.failure(block).hasSuffix("nesting is deeper than 512 levels"))
+        var mapping = ""
+        for level in 0..<600 { mapping += String(repeating: " ", count: level) + "k:\n" }
+        #expect(YAMLTestSupport.failure(mapping).hasSuffix("nesting is deeper than 512 levels"))
+    }
+
+    @Test func aliasCannotSmuggleDepthPastTheCap() {
+        let inner = String(repeating: "[", count: 300) + String(repeating: "]", count: 300)
+        let outer = String(repeating: "[", count: 300) + "*deep" + String(repeating: "]", count: 300)
+        #expect(
+            YAMLTestSupport.failure("a: &deep \(inner)\nb: \(outer)\n")
+                == "test.yml:2:304: alias '*deep' expands the document deeper than 512 levels")
+    }
+
+    @Test func billionLaughsIsRejectedQuickly() {
+        var yaml = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
+        for (previous, name) in zip(names, names.dropFirst()) {
+            yaml += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        let clock = ContinuousClock()
+        var result = ""
+        let elapsed = clock.measure { result = YAMLTestSupport.failure(yaml) }
+        #expect(result == "test.yml:6:36: alias '*e' expands the document beyond 1000000 nodes")
+        #expect(elapsed < .seconds(2))
+    }
+
+    @Test func manyAliasesBelowTheCapExpand() throws {
+        var yaml =
+            "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nb: &b [" + Array(repeating: "*a", count: 10).joined(separator: ", ")
+        yaml += "]\nc: [" + Array(repeating: "*b", count: 10).joined(separator: ", ") + "]\n"
+        guard case .mapping(let entries) = try YAMLTestSupport.parse(yaml).content,
+            case .sequence(let c) = entries[2].value.content,
+            case .sequence(let b) = c[9].content,
+            case .sequence(let a) = b[9].content
+        else {
+            Issue.record("unexpected shape")
+            return
+        }
+        #expect(a.count == 10)
+    }
+}
