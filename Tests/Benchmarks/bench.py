@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measurements for init-bench.sh (run as root). Prints a markdown table on stdout, progress on stderr.
 
-usage: bench.py --pcinit PATH [--latency-runs 200] [--idle-seconds 10] [--burst-runs 5] [--burst-size 10000]
+usage: bench.py --pcinit PATH [--latency-runs 200] [--idle-seconds 10] [--burst-runs 9] [--burst-size 10000]
 """
 import argparse
 import os
@@ -183,7 +183,7 @@ def main():
     parser.add_argument("--pcinit", required=True)
     parser.add_argument("--latency-runs", type=int, default=200)
     parser.add_argument("--idle-seconds", type=float, default=10)
-    parser.add_argument("--burst-runs", type=int, default=5)
+    parser.add_argument("--burst-runs", type=int, default=9)
     parser.add_argument("--burst-size", type=int, default=10000)
     args = parser.parse_args()
     table = inits(os.path.realpath(args.pcinit))

@@ -3,7 +3,7 @@
 #
 # usage (as root, from anywhere):  Tests/Benchmarks/init-bench.sh [PCINIT_BINARY]
 #   Without an argument it builds `swift build -c release --product pcinit` in this checkout.
-#   Tunables (environment): LATENCY_RUNS=200 IDLE_SECONDS=10 BURST_RUNS=5 BURST_SIZE=10000
+#   Tunables (environment): LATENCY_RUNS=200 IDLE_SECONDS=10 BURST_RUNS=9 BURST_SIZE=10000
 #
 # Measures, side by side: binary size and linkage; idle RSS/PSS and thread count as PID 1 of a new pid
 # namespace (`unshare --pid --fork --mount-proc`) supervising `sleep`; wake-ups (voluntary + nonvoluntary
@@ -48,4 +48,4 @@ python=python3
 [ -x /usr/bin/python3 ] && python=/usr/bin/python3
 exec "$python" "$here/bench.py" --pcinit "$pcinit" \
     --latency-runs "${LATENCY_RUNS:-200}" --idle-seconds "${IDLE_SECONDS:-10}" \
-    --burst-runs "${BURST_RUNS:-5}" --burst-size "${BURST_SIZE:-10000}"
+    --burst-runs "${BURST_RUNS:-9}" --burst-size "${BURST_SIZE:-10000}"
