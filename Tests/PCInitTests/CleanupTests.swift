@@ -24,24 +24,13 @@ struct CleanupTests {
             detached ? "detach" : "", "\(exitCode)",
         ]
         let process = try Subprocess(mode.command(arguments), environment: environment)
-        defer {
-            // A leftover outside a namespace could outlive a failed test. (Inside one, the pid file holds
-            // a namespace pid, and the namespace dies with pcinit.)
-            if mode == .subreaper, let pid = leftoverPID(directory),
-                ProcFS.commandLine(pid)?.contains(where: { $0.hasSuffix("leftover.py") }) == true
-            {
-                kill(pid, SIGKILL)
-            }
-            process.killTree()
-        }
+        defer { process.killTree() }  // also kills a leftover that outlived a failed pcinit
         let result = try await process.wait(timeout: .seconds(20))
         return (result, directory)
     }
 
     /// The leftover's pid as it sees it (a namespace pid in PID 1 mode).
-    private func leftoverPID(_ directory: TemporaryDirectory) -> pid_t? {
-        directory.read("pid").flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-    }
+    private func leftoverPID(_ directory: TemporaryDirectory) -> pid_t? { directory.readPID("pid") }
 
     @Test func notPID1LeftoverInTheGroupGetsTERMAndFinishesItsCleanup() async throws {
         try await leftoverGetsTermAndCleansUp(mode: .subreaper, detached: false)
@@ -105,5 +94,32 @@ struct CleanupTests {
         #expect(result.duration < .seconds(9), "\(result.duration)")
         let pid = try #require(leftoverPID(directory))
         #expect(ProcFS.isGone(pid))
+    }
+
+    /// A stop signal while pcinit waits out the grace period for leftovers: kill them now, don't wait.
+    @Test func termDuringTheGracePeriodKillsLeftoversAtOnce() async throws {
+        let directory = try TemporaryDirectory()
+        let script = #"""
+            "$0" "$1" ignore "$2" &
+            while [ ! -e "$2/pid" ]; do sleep 0.01; done
+            exit 6
+            """#
+        let pcinit = try await RunningInit.start(
+            ["sh", "-c", script, Paths.python3, Paths.fixture("leftover.py"), directory.path],
+            environment: .clean.with(["PCINIT_GRACE": "30s"]))
+        defer { pcinit.killTree() }
+        let leftover = try #require(await Poll.value { directory.readPID("pid") })
+        // The command has exited and the leftover outlived the SIGTERM: pcinit is in its grace period.
+        let waiting = await Poll.until {
+            ProcFS.descendants(of: pcinit.pid) == [leftover]
+        }
+        try #require(waiting, "\(ProcFS.describeTree(of: pcinit.pid))")
+        try await Task.sleep(for: .milliseconds(200))
+        let signalled = ContinuousClock.now
+        pcinit.send(SIGTERM)
+        let result = try await pcinit.wait(timeout: .seconds(20))
+        #expect(ContinuousClock.now - signalled < .seconds(3), "pcinit waited for the grace period anyway")
+        #expect(result.status == 6, "the command's code stays pcinit's exit code: \(result)")
+        #expect(ProcFS.isGone(leftover))
     }
 }

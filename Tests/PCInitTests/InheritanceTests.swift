@@ -25,7 +25,23 @@ struct InheritanceTests {
         let result = try await runPCInit(["env"], environment: environment)
         #expect(result.status == 0, "\(result)")
         let got = result.stdout.split(separator: "\n").map(String.init).sorted()
+            .filter { !$0.hasPrefix(Subprocess.tagVariable + "=") }
         #expect(got == environment.entries.sorted())
+    }
+
+    /// Own process group (so signals reach all it starts), but the same session: no setsid, so it keeps
+    /// the caller's controlling terminal.
+    @Test func commandLeadsItsOwnProcessGroupInPCInitsSession() async throws {
+        let pcinit = try await RunningInit.start(["sleep", uniqueSleepSeconds()])
+        defer { pcinit.killTree() }
+        let command = try #require(await Poll.value { pcinit.commandPID })
+        let commandStat = try #require(ProcFS.stat(command))
+        let initStat = try #require(ProcFS.stat(pcinit.pid))
+        #expect(commandStat.processGroup == command)
+        #expect(initStat.processGroup != command)
+        #expect(commandStat.session == initStat.session)
+        pcinit.send(SIGTERM)
+        #expect(try await pcinit.wait().status == 143)
     }
 
     @Test func commandKeepsTheCallersDirectoryWhilePCInitMovesToRoot() async throws {

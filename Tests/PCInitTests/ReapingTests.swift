@@ -8,14 +8,18 @@ struct ReapingTests {
     @Test func notPID1ADoubleForkedOrphanIsReparentedToPCInitAndReaped() async throws {
         let directory = try TemporaryDirectory()
         let sleeper = uniqueSleepSeconds()
-        let script = #"(sleep 0.7 & echo $! > "$1/orphan"); exec sleep "$2""#
+        // The orphan waits for the test's go-ahead, so the test sees it adopted before it exits.
+        let script = #"""
+            (sh -c 'while [ ! -e "$0/go" ]; do sleep 0.02; done' "$1" & echo $! > "$1/orphan")
+            exec sleep "$2"
+            """#
         let pcinit = try await RunningInit.start(["sh", "-c", script, "sh", directory.path, sleeper])
         defer { pcinit.killTree() }
-        let orphan = try #require(
-            await Poll.value { directory.read("orphan").flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) } })
+        let orphan = try #require(await Poll.value { directory.readPID("orphan") })
         let adopted = await Poll.until(timeout: .seconds(5)) { ProcFS.stat(orphan)?.parent == pcinit.pid }
         #expect(adopted, "orphan \(orphan) has parent \(ProcFS.stat(orphan)?.parent ?? -1), pcinit is \(pcinit.pid)")
         // When it exits it must be reaped (gone from /proc), not left as a zombie, while the command still runs.
+        try directory.write("go", "")
         let reaped = await Poll.until(timeout: .seconds(5)) { ProcFS.isGone(orphan) }
         #expect(reaped, "orphan state: \(ProcFS.state(orphan).map(String.init) ?? "gone")")
         #expect(pcinit.process.isRunning)

@@ -30,6 +30,10 @@ struct SignalTests {
             recorder.pcinit.send(signal)
             let seen = await Poll.until(timeout: .seconds(3)) { recorder.bothReceived(signal) }
             if !seen { missing.append("\(signal) (child \(recorder.received("child").contains(signal)))") }
+            if !recorder.pcinit.process.isRunning {
+                Issue.record("pcinit ended after signal \(signal): \(recorder.pcinit.process.stderr)")
+                break
+            }
         }
         #expect(missing.isEmpty, "not received by both child and grandchild: \(missing)")
         // Each arrived exactly once: nothing duplicated, nothing extra.
@@ -80,10 +84,11 @@ struct SignalTests {
         let sleeper = uniqueSleepSeconds()
         let pcinit = try await RunningInit.start(["sh", "-c", #"sleep "$0" & wait"#, sleeper], mode: mode)
         defer { pcinit.killTree() }
-        let group = try #require(await Poll.value { () -> [pid_t]? in
-            let below = ProcFS.descendants(of: pcinit.pid)
-            return below.count == 2 ? below : nil
-        })
+        let group = try #require(
+            await Poll.value { () -> [pid_t]? in
+                let below = ProcFS.descendants(of: pcinit.pid)
+                return below.count == 2 ? below : nil
+            })
         pcinit.send(SIGTSTP)
         let stopped = await Poll.until(timeout: .seconds(5)) { group.allSatisfy { ProcFS.state($0) == "T" } }
         #expect(stopped, "after TSTP:\n\(ProcFS.describeTree(of: pcinit.pid))")
@@ -125,9 +130,10 @@ struct SignalTests {
     }
 
     /// The command dies of the forwarded signal, and pcinit reports it as 128+N.
-    @Test(arguments: [
-        (SIGTERM, 143), (SIGINT, 130), (SIGHUP, 129), (SIGUSR1, 138), (SIGALRM, 142), (SIGQUIT, 131),
-    ] as [(Int32, Int32)])
+    @Test(
+        arguments: [
+            (SIGTERM, 143), (SIGINT, 130), (SIGHUP, 129), (SIGUSR1, 138), (SIGALRM, 142), (SIGQUIT, 131),
+        ] as [(Int32, Int32)])
     func signalToPCInitEndsTheCommandWith128PlusN(signal: Int32, expected: Int32) async throws {
         let sleeper = uniqueSleepSeconds()
         let pcinit = try await RunningInit.start(["sleep", sleeper])

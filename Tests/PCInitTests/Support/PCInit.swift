@@ -1,3 +1,22 @@
+// Black-box test harness for pcinit. The pieces, for whoever writes the next suite (config mode, health, ...):
+//
+//   Paths            the binary under test (PCINIT_BINARY or the one `swift test` built), Fixtures/, python3
+//   runPCInit        run `pcinit ARGS` to completion → RunResult (status, stdout, stderr, duration); with
+//                    `mode: .pid1` it runs as PID 1 of a fresh pid namespace (`unshare`)
+//   RunningInit      start pcinit and keep it running: `pid`, `send(signal)`, `commandPID`, `wait()`, `killTree()`;
+//                    `start` returns once pcinit's signalfd exists (signals are no longer lost)
+//   Subprocess       any process, stdio captured in files, clean signal state, empty cwd by default; waits for
+//                    its own pid only; `killTree()` (use it in `defer`) kills the tree and tagged escapees
+//   ProcFS           /proc readers: stat (state, ppid, pgrp, session, tpgid), status fields, fds, cwd,
+//                    children/descendants, lookup by command line or environment entry
+//   Poll             deadline polling: `Poll.until { condition }`, `Poll.value { optional }`
+//   TemporaryDirectory  scratch directory removed on deinit; `write`, `read`, `readPID`, `exists`
+//   .needsPIDNamespace  trait: skip (reason printed once) where `unshare --pid` does not work
+//
+// Rules the tests follow: never `waitpid(-1)` (tests share one process); poll with deadlines instead of
+// sleeping; kill everything in every path (`defer { x.killTree() }`); give each test unique markers
+// (`uniqueSleepSeconds()`, a TemporaryDirectory path) so parallel tests never see each other's processes.
+
 import Foundation
 import Glibc
 import Testing

@@ -130,6 +130,18 @@ enum ProcFS {
         }
     }
 
+    /// Processes whose environment holds exactly `entry` (`NAME=value`).
+    static func pids(withEnvironmentEntry entry: String) -> [pid_t] {
+        let me = getpid()
+        let wanted = Data(entry.utf8)
+        return allPIDs().filter { pid in
+            guard pid != me, let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else {
+                return false
+            }
+            return data.split(separator: 0).contains { Data($0) == wanted }
+        }
+    }
+
     /// SIGKILLs every process whose command line contains `marker`: cleanup for escapees.
     static func killAll(commandLineContaining marker: String) {
         for pid in pids(commandLineContaining: marker) { kill(pid, SIGKILL) }

@@ -48,7 +48,9 @@ struct Environment {
     static var clean: Environment {
         var variables = ProcessInfo.processInfo.environment
         for name in variables.keys
-        where name.hasPrefix("PCINIT_") || name.hasPrefix("PC_") || name == "NOTIFY_SOCKET" {
+        where name.hasPrefix("PCINIT_") || name.hasPrefix("PC_") || name == "NOTIFY_SOCKET"
+            || name == Subprocess.tagVariable
+        {
             variables[name] = nil
         }
         return Environment(variables: variables)
@@ -78,10 +80,16 @@ final class Subprocess: @unchecked Sendable {
     let pid: pid_t
     let arguments: [String]
     let started = ContinuousClock.now
+    /// `BLACKBOX_TEST_TAG=<unique>` goes into the environment of the process and so of everything it
+    /// starts: `killTree` finds escapees by it (orphans re-parented elsewhere after the init under test died).
+    let tag = "\(Subprocess.tagVariable)=\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+    static let tagVariable = "BLACKBOX_TEST_TAG"
     private let files: TemporaryDirectory
     private let lock = NSLock()
     private var reaped: Termination?
     private var finishedAt: ContinuousClock.Instant?
+    /// Someone else reaped our child (a `waitpid(-1)` elsewhere in the test process).
+    private var lost = false
 
     init(
         _ arguments: [String],
@@ -120,7 +128,7 @@ final class Subprocess: @unchecked Sendable {
             sigaddset(&defaults, signal)
         }
         let argv = CStrings(arguments)
-        let envp = CStrings(environment.entries)
+        let envp = CStrings(environment.entries + [tag])
         defer {
             argv.free()
             envp.free()
@@ -177,6 +185,7 @@ final class Subprocess: @unchecked Sendable {
         if let reaped { return reaped }
         var status: Int32 = 0
         let result = waitpid(pid, &status, WNOHANG)
+        if result < 0 && errno == ECHILD { lost = true }
         guard result == pid else { return nil }
         reaped = Termination(rawStatus: status)
         finishedAt = .now
@@ -194,6 +203,11 @@ final class Subprocess: @unchecked Sendable {
                 return RunResult(
                     termination: termination, stdout: stdout, stderr: stderr,
                     duration: (finishedAt ?? .now) - started)
+            }
+            if lost {
+                throw SubprocessError(
+                    description:
+                        "\(arguments): pid \(pid) was reaped by someone else (waitpid(-1) in the test process?)")
             }
             if ContinuousClock.now >= deadline {
                 let tree = ProcFS.describeTree(of: pid)
@@ -214,10 +228,14 @@ final class Subprocess: @unchecked Sendable {
         if reaped == nil { kill(pid, signal) }
     }
 
-    /// SIGKILLs every descendant, then the process, and reaps it. Safe to call more than once.
+    /// SIGKILLs every descendant, then the process, and reaps it; then SIGKILLs any process still carrying
+    /// this run's environment tag. Safe to call more than once.
     func killTree() {
         lock.lock()
         defer { lock.unlock() }
+        defer {
+            for escapee in ProcFS.pids(withEnvironmentEntry: tag) { kill(escapee, SIGKILL) }
+        }
         guard reaped == nil else { return }
         for _ in 0..<3 {
             let below = ProcFS.descendants(of: pid)
@@ -275,6 +293,11 @@ final class TemporaryDirectory: @unchecked Sendable {
     func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: path(name)) }
 
     func read(_ name: String) -> String? { try? String(contentsOfFile: path(name), encoding: .utf8) }
+
+    /// A pid (or any integer) a script wrote to `name`, once the file holds one.
+    func readPID(_ name: String) -> pid_t? {
+        read(name).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
 
     @discardableResult
     func write(_ name: String, _ text: String, mode: Int = 0o644) throws -> String {
