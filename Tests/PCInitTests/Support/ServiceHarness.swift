@@ -196,18 +196,20 @@ func httpGet(port: UInt16, path: String = "/", timeout: Duration = .seconds(2)) 
 }
 
 /// The full path of `program` on PATH, nil if absent (tests that need it skip, with the reason printed).
-func which(_ program: String) -> String? {
+func findExecutable(_ program: String) -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"
-    for directory in path.split(separator: ":") + ["/usr/sbin", "/sbin"] {
+    let directories: [String] = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin"]
+    for directory in directories {
         let candidate = "\(directory)/\(program)"
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        // access(2), not FileManager: it follows relative symlinks (/usr/bin/redis-server -> redis-check-rdb).
+        if access(candidate, X_OK) == 0 { return candidate }
     }
     return nil
 }
 
 /// Prints why a test is skipped when a tool is missing and returns false; true when all are present.
 func requireTools(_ programs: [String], for test: String) -> Bool {
-    let missing = programs.filter { which($0) == nil }
+    let missing = programs.filter { findExecutable($0) == nil }
     guard missing.isEmpty else {
         FileHandle.standardError.write(
             Data("PCInitTests: skipping \(test): \(missing.joined(separator: ", ")) not installed\n".utf8))
@@ -227,7 +229,7 @@ extension Trait where Self == ConditionTrait {
     /// For tests that need programs beyond the base image (redis-server, nginx): skipped, with the reason
     /// printed, when one is missing.
     static func needsTools(_ programs: String...) -> Self {
-        let missing = programs.filter { which($0) == nil }
+        let missing = programs.filter { findExecutable($0) == nil }
         if !missing.isEmpty {
             FileHandle.standardError.write(
                 Data("PCInitTests: skipping a test: \(missing.joined(separator: ", ")) not installed\n".utf8))
