@@ -211,4 +211,25 @@ struct ExitCodeTests {
         let result = try await run.wait(timeout: .seconds(15))
         #expect(result.status == 0, "\(result)")
     }
+
+    /// The main command waits for its services to be ready; one that fails before it is ready skips it: 1.
+    @Test(.needsPIDNamespace)
+    func aMainCommandWhoseServiceCannotBecomeReadyIsSkippedWithOne() async throws {
+        let project = try ServiceProject(
+            "mainskip",
+            """
+            processes:
+              db:
+                command: 'sleep 0.3; exit 3'
+                readiness_probe:
+                  exec: {command: 'false'}
+                  period_seconds: 1
+            """)
+        let result = try await runPCInit(
+            project.arguments(["--", "touch", project.directory.path("main.ran")]), mode: .pid1,
+            workingDirectory: project.path)
+        #expect(result.status == 1, "\(result)")
+        #expect(!project.exists("main.ran"), "the main command ran without its service ready")
+        #expect(ServiceRun.messages(in: result.stderr).contains { $0.hasPrefix("main skipped: db failed") }, "\(result)")
+    }
 }

@@ -244,4 +244,26 @@ struct ProbeTests {
         }
         #expect(secondReady, "second pcinit:\n\(second.transcript)")
     }
+
+    /// The ready line may arrive in two writes (a buffered logger flushing mid-line).
+    @Test(.needsPIDNamespace)
+    func aReadyLogLineWrittenInTwoPiecesIsStillSeen() async throws {
+        let project = try ServiceProject(
+            "readytwo",
+            """
+            processes:
+              db:
+                command: 'printf "LOG: ready for "; sleep 0.3; printf "connections\\n"; \(Snippet.idle)'
+                ready_log_line: ready for connections
+            """)
+        let run = try await ServiceRun.start(project, mode: .pid1)
+        defer { run.stop() }
+        #expect(await run.waitForMessage("db started") != nil, "\(run.transcript)")
+        let ready = await run.waitForMessage("db ready", timeout: .seconds(3)) != nil
+        withKnownIssue(LogTests.tornLineIssue) {
+            #expect(ready, "\(run.transcript)")
+        }
+        run.send(SIGTERM)
+        #expect(try await run.wait(timeout: .seconds(15)).status == 0)
+    }
 }

@@ -249,14 +249,15 @@ struct ShutdownTests {
         let orphan = try #require(pid_t(project.lines("orphan.pid")[0]))
         let hostOrphan = try #require(run.hostPID(orphan))
         #expect(ProcFS.stat(hostOrphan)?.parent == run.pcinit.pid, "the orphan was reparented to pcinit")
+        let stop = ContinuousClock.now
         run.send(SIGTERM)
-        #expect(await run.waitForMessage("forker stopped") != nil, "\(run.transcript)")
-        let servicesDown = ContinuousClock.now
         let result = try await run.wait(timeout: .seconds(15))
-        let took = ContinuousClock.now - servicesDown
+        // The grace period starts once the services are down, which is after the TERM.
+        let took = ContinuousClock.now - stop
         #expect(result.status == 0, "\(result)")
-        #expect(took >= .milliseconds(800), "pcinit exited \(took) after the services: before the 1 s grace")
-        #expect(took < .seconds(3), "\(took)\n\(result)")
+        #expect(took >= .milliseconds(950), "pcinit exited \(took) after TERM: before the 1 s grace ended")
+        #expect(took < .milliseconds(3500), "\(took)\n\(result)")
+        #expect(result.stderr.contains("pcinit | forker stopped"), "\(result)")
         let log = ServiceRun.messages(in: result.stderr)
         #expect(log.contains("services are down; stopping processes that belong to no service"), "\(result)")
         #expect(log.contains("processes still running after the grace period: SIGKILL"), "\(result)")
@@ -310,5 +311,87 @@ struct ShutdownTests {
         #expect(run.pcinit.process.isRunning, "a forwarded signal must not stop the run")
         run.send(SIGTERM)
         #expect(try await run.wait(timeout: .seconds(15)).status == 0)
+    }
+
+    @Test(.needsPIDNamespace)
+    func aStopDuringBackoffOrWhileWaitingForDependenciesCancelsAtOnce() async throws {
+        let project = try ServiceProject(
+            "cancel",
+            """
+            processes:
+              flaky:
+                command: 'exit 1'
+                availability: {restart: on_failure, backoff_seconds: 5}
+              gate:
+                command: '\(Snippet.idle)'
+              waiting:
+                command: 'touch {dir}/waiting.ran'
+                depends_on:
+                  gate: {condition: process_completed}
+            """)
+        let run = try await ServiceRun.start(project, mode: .pid1)
+        defer { run.stop() }
+        #expect(await run.waitForMessage("flaky exited 1, restarting in 5s") != nil, "\(run.transcript)")
+        let stop = ContinuousClock.now
+        run.send(SIGTERM)
+        let result = try await run.wait(timeout: .seconds(15))
+        #expect(ContinuousClock.now - stop < .milliseconds(1500), "\(result)")
+        #expect(result.status == 0, "\(result)")
+        let log = ServiceRun.messages(in: result.stderr)
+        #expect(log.contains("flaky cancelled") && log.contains("waiting cancelled"), "\(result)")
+        #expect(!project.exists("waiting.ran"))
+        #expect(run.startedPIDs("flaky").count == 1, "\(result)")
+    }
+
+    /// PCINIT_GRACE is bounded by the stop budget: an orphan ignoring TERM is killed when the budget ends.
+    @Test func theStopBudgetBoundsTheOrphanGracePeriod() async throws {
+        let project = try ServiceProject(
+            "graceBudget",
+            """
+            processes:
+              forker:
+                command: |
+                  (setsid sh -c 'trap "" TERM; echo $$$$ > {dir}/orphan.pid; while :; do sleep 0.1; done' {marker} &)
+                  \(Snippet.idle)
+            """)
+        let run = try await ServiceRun.start(
+            project, environment: ["PCINIT_GRACE": "20s", "PCINIT_STOP_TIMEOUT": "1s"])
+        defer { run.stop() }
+        #expect(await run.waitForLines("orphan.pid", count: 1), "\(run.transcript)")
+        let orphan = try #require(pid_t(project.lines("orphan.pid")[0]))
+        let stop = ContinuousClock.now
+        run.send(SIGTERM)
+        let result = try await run.wait(timeout: .seconds(25))
+        let took = ContinuousClock.now - stop
+        #expect(result.status == 0, "\(result)")
+        #expect(took >= .milliseconds(900) && took < .milliseconds(3000), "took \(took)\n\(result)")
+        #expect(ProcFS.isGone(orphan))
+    }
+
+    /// A second TERM while pcinit waits out the orphans' grace period kills them at once.
+    @Test func aSecondSIGTERMDuringTheOrphanGracePeriodKillsThemAtOnce() async throws {
+        let project = try ServiceProject(
+            "graceEscalate",
+            """
+            processes:
+              forker:
+                command: |
+                  (setsid sh -c 'trap "" TERM; echo $$$$ > {dir}/orphan.pid; while :; do sleep 0.1; done' {marker} &)
+                  \(Snippet.idle)
+            """)
+        let run = try await ServiceRun.start(project, environment: ["PCINIT_GRACE": "20s", "PCINIT_STOP_TIMEOUT": "30s"])
+        defer { run.stop() }
+        #expect(await run.waitForLines("orphan.pid", count: 1), "\(run.transcript)")
+        let orphan = try #require(pid_t(project.lines("orphan.pid")[0]))
+        run.send(SIGTERM)
+        #expect(await run.waitForMessage("stopping processes that belong to no service") != nil, "\(run.transcript)")
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(run.pcinit.process.isRunning, "pcinit must wait for the orphan")
+        let second = ContinuousClock.now
+        run.send(SIGTERM)
+        let result = try await run.wait(timeout: .seconds(15))
+        #expect(ContinuousClock.now - second < .milliseconds(1500), "\(result)")
+        #expect(result.status == 0, "\(result)")
+        #expect(ProcFS.isGone(orphan))
     }
 }
