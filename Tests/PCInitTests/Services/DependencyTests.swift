@@ -69,14 +69,14 @@ struct DependencyTests {
         before("seed exited 0", "api started")
         before("failing exited 3", "report started")  // process_completed holds on a failure too
         // The same, from the services' own clocks.
-        let dbLine = try #require(project.timestamp("db.line"))
-        let migrateStart = try #require(project.timestamp("migrate.start"))
+        let dbLine = try #require(await run.timestamp("db.line"))
+        let migrateStart = try #require(await run.timestamp("migrate.start"))
         #expect(migrateStart >= dbLine)
-        let cacheFlag = try #require(project.timestamp("cache.flag"))
-        let apiStart = try #require(project.timestamp("api.start"))
+        let cacheFlag = try #require(await run.timestamp("cache.flag"))
+        let apiStart = try #require(await run.timestamp("api.start"))
         #expect(apiStart >= cacheFlag)
         // watcher only waited for db's spawn, not for its ready line.
-        let watcherStart = try #require(project.timestamp("watcher.start"))
+        let watcherStart = try #require(await run.timestamp("watcher.start"))
         #expect(watcherStart < dbLine, "watcher waited for more than process_started")
         run.send(SIGTERM)
         let result = try await run.wait(timeout: .seconds(15))
@@ -210,7 +210,7 @@ struct DependencyTests {
             let run = try await ServiceRun.start(project, ["web"], mode: .pid1)
             defer { run.stop() }
             #expect(await run.waitForFile("web.ran"), "\(run.transcript)")
-            #expect(project.exists("db.ran"))
+            #expect(await run.waitForFile("db.ran"))
             try await Task.sleep(for: .milliseconds(300))
             #expect(!project.exists("worker.ran"), "worker is not a dependency of web")
             #expect(!project.exists("admin.ran"))

@@ -46,8 +46,9 @@ struct ExampleTests {
         #expect(first.hasPrefix("HTTP/1.1 200"), "\(first)")
         let hits = [first, second].compactMap { response -> Int? in
             // The body, after the blank line ("\r\n" is one Character: split the text, not characters).
-            guard let body = response.components(separatedBy: "\r\n\r\n").last?
-                .trimmingCharacters(in: .whitespacesAndNewlines), body.hasPrefix("hits: ")
+            guard
+                let body = response.components(separatedBy: "\r\n\r\n").last?
+                    .trimmingCharacters(in: .whitespacesAndNewlines), body.hasPrefix("hits: ")
             else { return nil }
             return Int(body.dropFirst("hits: ".count))
         }
@@ -88,7 +89,8 @@ struct ExampleTests {
         #expect((position(of: "database ready", in: log) ?? .max) < (position(of: "migrate started", in: log) ?? -1))
         #expect((position(of: "migrate exited 0", in: log) ?? .max) < (position(of: "app started", in: log) ?? -1))
         #expect((position(of: "app ready", in: log) ?? .max) < (position(of: "worker started", in: log) ?? -1))
-        #expect(pcinit.process.stdout.contains("app      | hello from pcinit: app listening"), "\(pcinit.process.stdout)")
+        #expect(
+            pcinit.process.stdout.contains("app      | hello from pcinit: app listening"), "\(pcinit.process.stdout)")
 
         pcinit.send(SIGINT)
         let result = try await pcinit.wait(timeout: .seconds(20))

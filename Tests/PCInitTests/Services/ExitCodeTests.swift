@@ -230,6 +230,7 @@ struct ExitCodeTests {
             workingDirectory: project.path)
         #expect(result.status == 1, "\(result)")
         #expect(!project.exists("main.ran"), "the main command ran without its service ready")
-        #expect(ServiceRun.messages(in: result.stderr).contains { $0.hasPrefix("main skipped: db failed") }, "\(result)")
+        #expect(
+            ServiceRun.messages(in: result.stderr).contains { $0.hasPrefix("main skipped: db failed") }, "\(result)")
     }
 }

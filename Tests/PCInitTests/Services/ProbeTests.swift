@@ -62,7 +62,8 @@ struct ProbeTests {
         defer { run.stop() }
         #expect(await run.waitForMessage("target started") != nil, "\(run.transcript)")
         // Not healthy yet: the first checks fail, nothing is ready, the dependent waits.
-        #expect(await run.waitForMessage("target readiness check failed", timeout: .seconds(5)) != nil, "\(run.transcript)")
+        #expect(
+            await run.waitForMessage("target readiness check failed", timeout: .seconds(5)) != nil, "\(run.transcript)")
         try await Task.sleep(for: .milliseconds(1200))
         #expect(!run.messages.contains("target ready"), "\(run.transcript)")
         #expect(!project.exists("dependent.start"), "the dependent started before target was healthy")
@@ -71,7 +72,7 @@ struct ProbeTests {
         try project.directory.write("healthy", "")
         #expect(await run.waitForMessage("target ready", timeout: .seconds(4)) != nil, "\(run.transcript)")
         #expect(await run.waitForFile("dependent.start", timeout: .seconds(4)))
-        #expect((project.timestamp("dependent.start") ?? 0) >= readyAt)
+        #expect((await run.timestamp("dependent.start") ?? 0) >= readyAt)
 
         unlink(project.directory.path("healthy"))
         let lost = await run.waitForMessage("target not ready", timeout: .seconds(4))
@@ -121,7 +122,7 @@ struct ProbeTests {
         let pids = run.startedPIDs("live")
         #expect(pids.count == 2 && pids[0] != pids[1], "\(run.transcript)")
         #expect(ProcFS.isGone(firstHostPID), "the failed process \(firstHostPID) is still there")
-        #expect(project.timestamps("runs").count == 2)
+        #expect(await run.waitForLines("runs", count: 2), "the restarted process did not run")
         // The new process recreated the file: it stays up.
         try await Task.sleep(for: .milliseconds(2500))
         #expect(run.startedPIDs("live").count == 2, "\(run.transcript)")
@@ -149,8 +150,11 @@ struct ProbeTests {
         defer { run.stop() }
         #expect(await run.waitForMessage("app started") != nil, "\(run.transcript)")
         let log = run.messages
-        #expect((position(of: "db ready", in: log) ?? .max) < (position(of: "app started", in: log) ?? -1), "\(run.transcript)")
-        #expect(try #require(project.timestamp("app.start")) >= #require(project.timestamp("line")))
+        #expect(
+            (position(of: "db ready", in: log) ?? .max) < (position(of: "app started", in: log) ?? -1),
+            "\(run.transcript)")
+        let appStart = try #require(await run.timestamp("app.start"))
+        #expect(appStart >= (project.timestamp("line") ?? .infinity))
         #expect(run.stdout.contains("db  | LOG: ready for connections"), "\(run.transcript)")
         run.send(SIGTERM)
         #expect(try await run.wait(timeout: .seconds(15)).status == 0)

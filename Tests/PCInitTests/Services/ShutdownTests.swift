@@ -197,7 +197,9 @@ struct ShutdownTests {
         let second = ContinuousClock.now
         run.send(SIGTERM)
         let result = try await run.wait(timeout: .seconds(15))
-        #expect(ContinuousClock.now - second < .seconds(2), "pcinit took \(ContinuousClock.now - second) after the second TERM")
+        #expect(
+            ContinuousClock.now - second < .seconds(2),
+            "pcinit took \(ContinuousClock.now - second) after the second TERM")
         #expect(result.status == 0, "\(result)")
         let log = ServiceRun.messages(in: result.stderr)
         #expect(log.contains { $0.hasPrefix("second stop signal (SIGTERM), killing") }, "\(result)")
@@ -379,7 +381,8 @@ struct ShutdownTests {
                   (setsid sh -c 'trap "" TERM; echo $$$$ > {dir}/orphan.pid; while :; do sleep 0.1; done' {marker} &)
                   \(Snippet.idle)
             """)
-        let run = try await ServiceRun.start(project, environment: ["PCINIT_GRACE": "20s", "PCINIT_STOP_TIMEOUT": "30s"])
+        let run = try await ServiceRun.start(
+            project, environment: ["PCINIT_GRACE": "20s", "PCINIT_STOP_TIMEOUT": "30s"])
         defer { run.stop() }
         #expect(await run.waitForLines("orphan.pid", count: 1), "\(run.transcript)")
         let orphan = try #require(pid_t(project.lines("orphan.pid")[0]))

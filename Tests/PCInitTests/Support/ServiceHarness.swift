@@ -108,6 +108,11 @@ final class ServiceRun: @unchecked Sendable {
         await Poll.until(timeout: timeout, every: .milliseconds(10)) { project.lines(name).count >= count }
     }
 
+    /// The first timestamp in a scratch file, once it is there (a file can exist before `date` wrote to it).
+    func timestamp(_ name: String, timeout: Duration = .seconds(5)) async -> Double? {
+        await Poll.value(timeout: timeout, every: .milliseconds(10)) { project.timestamp(name) }
+    }
+
     /// Every `NAME started (pid N)` message for `name`, in order: pids as pcinit sees them.
     func startedPIDs(_ name: String) -> [pid_t] {
         messages.compactMap { Self.startedPID(name, in: $0) }
