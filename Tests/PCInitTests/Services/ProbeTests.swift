@@ -201,7 +201,7 @@ struct ProbeTests {
             """
             processes:
               \(name):
-                command: ["\(Paths.python3)", "\(Paths.fixture("services/notify_ready.py"))", "1.5"]
+                command: ["\(Paths.python3)", "\(Paths.fixture("services/notify_ready.py"))", "1.5", "{dir}/sent"]
                 notify: true
               after:
                 command: '\(Snippet.stamp("after.start")); \(Snippet.idle)'
@@ -211,10 +211,12 @@ struct ProbeTests {
         let run = try await ServiceRun.start(project, mode: .pid1)
         defer { run.stop() }
         #expect(await run.waitForMessage("\(name) started") != nil, "\(run.transcript)")
-        try await Task.sleep(for: .milliseconds(800))
-        #expect(!project.exists("after.start"), "dependent started before READY=1")
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(project.exists("sent") || !project.exists("after.start"), "dependent started before READY=1")
         #expect(await run.waitForMessage("\(name) ready", timeout: .seconds(5)) != nil, "\(run.transcript)")
-        #expect(await run.waitForFile("after.start"), "\(run.transcript)")
+        let sent = try #require(await run.timestamp("sent"))
+        let after = try #require(await run.timestamp("after.start"), "\(run.transcript)")
+        #expect(after >= sent, "the dependent started before READY=1 was sent")
         run.send(SIGTERM)
         #expect(try await run.wait(timeout: .seconds(15)).status == 0)
     }
@@ -226,7 +228,7 @@ struct ProbeTests {
         let yaml = """
             processes:
               notified:
-                command: ["\(Paths.python3)", "\(Paths.fixture("services/notify_ready.py"))", "1.5"]
+                command: ["\(Paths.python3)", "\(Paths.fixture("services/notify_ready.py"))", "3"]
                 notify: true
             """
         let first = try await ServiceRun.start(try ServiceProject("notify-a", yaml), mode: .pid1)
@@ -235,14 +237,16 @@ struct ProbeTests {
         let second = try await ServiceRun.start(try ServiceProject("notify-b", yaml), mode: .pid1)
         defer { second.stop() }
         #expect(await second.waitForMessage("notified started") != nil, "\(second.transcript)")
-        _ = await Poll.until(timeout: .seconds(5)) {
+        _ = await Poll.until(timeout: .seconds(8)) {
             first.stdout.contains("sent") && second.stdout.contains("sent")
         }
         try await Task.sleep(for: .milliseconds(300))
         let firstReady = first.messages.contains("notified ready")
         let secondReady = second.messages.contains("notified ready")
+        // Intermittent only in that the second pcinit must bind before the first service's READY=1 (3 s).
         withKnownIssue(
-            "notify sockets live at /run/pcinit/notify-NAME.sock, shared by every pcinit on the host: the second pcinit unlinks and rebinds the first one's socket, so the first never sees its service's READY=1"
+            "notify sockets live at /run/pcinit/notify-NAME.sock, shared by every pcinit on the host: the second pcinit unlinks and rebinds the first one's socket, so the first never sees its service's READY=1",
+            isIntermittent: true
         ) {
             #expect(firstReady, "first pcinit:\n\(first.transcript)")
         }

@@ -226,7 +226,7 @@ struct ShutdownTests {
         run.send(SIGTERM)
         let result = try await run.wait(timeout: .seconds(15))
         let took = ContinuousClock.now - stop
-        #expect(took >= .milliseconds(900) && took < .milliseconds(2500), "stop took \(took)\n\(result)")
+        #expect(took >= .milliseconds(900) && took < .milliseconds(3500), "stop took \(took)\n\(result)")
         #expect(result.status == 0, "\(result)")
         #expect(result.stderr.contains("pcinit | stop timeout 1s reached, killing deaf"), "\(result)")
     }
@@ -337,7 +337,7 @@ struct ShutdownTests {
         let stop = ContinuousClock.now
         run.send(SIGTERM)
         let result = try await run.wait(timeout: .seconds(15))
-        #expect(ContinuousClock.now - stop < .milliseconds(1500), "\(result)")
+        #expect(ContinuousClock.now - stop < .milliseconds(2500), "\(result)")
         #expect(result.status == 0, "\(result)")
         let log = ServiceRun.messages(in: result.stderr)
         #expect(log.contains("flaky cancelled") && log.contains("waiting cancelled"), "\(result)")
@@ -366,7 +366,7 @@ struct ShutdownTests {
         let result = try await run.wait(timeout: .seconds(25))
         let took = ContinuousClock.now - stop
         #expect(result.status == 0, "\(result)")
-        #expect(took >= .milliseconds(900) && took < .milliseconds(3000), "took \(took)\n\(result)")
+        #expect(took >= .milliseconds(900) && took < .milliseconds(3500), "took \(took)\n\(result)")
         #expect(ProcFS.isGone(orphan))
     }
 
@@ -393,7 +393,7 @@ struct ShutdownTests {
         let second = ContinuousClock.now
         run.send(SIGTERM)
         let result = try await run.wait(timeout: .seconds(15))
-        #expect(ContinuousClock.now - second < .milliseconds(1500), "\(result)")
+        #expect(ContinuousClock.now - second < .milliseconds(2500), "\(result)")
         #expect(result.status == 0, "\(result)")
         #expect(ProcFS.isGone(orphan))
     }

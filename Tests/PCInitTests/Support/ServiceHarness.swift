@@ -229,17 +229,6 @@ func findExecutable(_ program: String) -> String? {
     return nil
 }
 
-/// Prints why a test is skipped when a tool is missing and returns false; true when all are present.
-func requireTools(_ programs: [String], for test: String) -> Bool {
-    let missing = programs.filter { findExecutable($0) == nil }
-    guard missing.isEmpty else {
-        FileHandle.standardError.write(
-            Data("PCInitTests: skipping \(test): \(missing.joined(separator: ", ")) not installed\n".utf8))
-        return false
-    }
-    return true
-}
-
 /// The repository root (for the examples/ directory).
 let repositoryRoot: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().path
