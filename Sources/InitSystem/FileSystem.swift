@@ -37,15 +37,17 @@ public enum FileSystem {
         return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
-    /// A private directory for pcinit's sockets: /run/pcinit when /run is writable, else under $TMPDIR.
+    /// A private directory for this pcinit's notify sockets: /run/pcinit/PID when /run is writable, else
+    /// $TMPDIR/pcinit/PID. Per process, so two pcinits on one host never take each other's sockets.
     public static func runtimeDirectory() -> String {
-        let preferred = "/run/pcinit"
-        if mkdir(preferred, 0o700) == 0 || errno == EEXIST && isDirectory(preferred) && access(preferred, W_OK) == 0 {
-            return preferred
-        }
-        let base = ProcessEnvironment.value("TMPDIR") ?? "/tmp"
-        let fallback = "\(base)/pcinit-\(getpid())"
-        mkdir(fallback, 0o700)
-        return fallback
+        let base = makePrivateDirectory("/run/pcinit") ?? makePrivateDirectory(
+            (ProcessEnvironment.value("TMPDIR") ?? "/tmp") + "/pcinit") ?? "/tmp"
+        let own = "\(base)/\(getpid())"
+        return makePrivateDirectory(own) ?? base
+    }
+
+    private static func makePrivateDirectory(_ path: String) -> String? {
+        if mkdir(path, 0o700) == 0 || errno == EEXIST && isDirectory(path) && access(path, W_OK) == 0 { return path }
+        return nil
     }
 }

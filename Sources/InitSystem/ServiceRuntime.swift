@@ -119,6 +119,7 @@ public final class ServiceRuntime {
         stdout.flushBlocking()
         stderr.flushBlocking()
         for socket in notifySockets.values { socket.close() }
+        rmdir(settings.runtimeDirectory)
         controlServer?.close()
         healthServer?.close()
         return exitCode ?? 1

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 /// The real Dockerfile, built and run with podman: pcinit as a container's PID 1, healthy through
@@ -104,30 +105,36 @@ struct ContainerTests {
         var stderr: String
     }
 
-    /// Runs a command to completion. Output goes through files, not pipes: `podman run -d` leaves conmon
-    /// holding whatever stdout it was given, and a pipe would then never reach EOF.
+    /// Runs a command to completion and waits for that pid only. Output goes through files, not pipes:
+    /// `podman run -d` leaves conmon holding the stdout it was given, so a pipe would never reach EOF, and
+    /// conmon must outlive the command, so nothing here kills what the command leaves behind.
     static func shell(_ arguments: [String]) throws -> ShellResult {
         let directory = FileManager.default.temporaryDirectory
-        let outURL = directory.appendingPathComponent("pcinit-shell-\(UUID().uuidString).out")
-        let errURL = directory.appendingPathComponent("pcinit-shell-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let outPath = directory.appendingPathComponent("pcinit-shell-\(UUID().uuidString).out").path
+        let errPath = directory.appendingPathComponent("pcinit-shell-\(UUID().uuidString).err").path
         defer {
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
+            unlink(outPath)
+            unlink(errPath)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let err = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
+        guard err == 0 else {
+            return ShellResult(status: 127, stdout: "", stderr: "cannot start \(arguments[0]): \(String(cString: strerror(err)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return ShellResult(
-            status: process.terminationStatus,
-            stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+            status: (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f),
+            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
         )
     }
 }

@@ -5,11 +5,6 @@ import Testing
 /// The log relay: `name | line` on pcinit's stdout/stderr, whole lines only, nothing lost, long lines split.
 @Suite("Services: logs", .timeLimit(.minutes(1)))
 struct LogTests {
-    static let tornLineIssue: Comment = """
-        LogRelay.consume ignores the buffered partial line when the next read brings its newline: a line that \
-        arrives in two reads is relayed as its tail first, and its head later (glued to the next partial or at EOF)
-        """
-
     @Test(.needsPIDNamespace)
     func aLineWrittenInTwoPiecesIsRelayedWhole() async throws {
         let project = try ServiceProject(
@@ -21,9 +16,7 @@ struct LogTests {
             """)
         let result = try await runPCInit(project.arguments(), mode: .pid1, workingDirectory: project.path)
         #expect(result.status == 0, "\(result)")
-        withKnownIssue(Self.tornLineIssue) {
-            #expect(result.stdoutLines == ["web | abcdef", "web | ghi", ""], "\(result)")
-        }
+        #expect(result.stdoutLines == ["web | abcdef", "web | ghi", ""], "\(result)")
     }
 
     @Test(.needsPIDNamespace)
@@ -62,10 +55,8 @@ struct LogTests {
             }
             next[name] = number + 1
         }
-        withKnownIssue(Self.tornLineIssue, isIntermittent: true) {
-            #expect(bad.isEmpty, "\(bad.count) bad lines, first: \(bad.prefix(5))")
-            for name in names { #expect(next[name] == lines + 1, "\(name) stopped at line \(next[name]! - 1)") }
-        }
+        #expect(bad.isEmpty, "\(bad.count) bad lines, first: \(bad.prefix(5))")
+        for name in names { #expect(next[name] == lines + 1, "\(name) stopped at line \(next[name]! - 1)") }
         // stderr lines go to stderr, prefixed, and nowhere else.
         for name in names {
             let padded = name.padding(toLength: width, withPad: " ", startingAt: 0)

@@ -243,13 +243,7 @@ struct ProbeTests {
         try await Task.sleep(for: .milliseconds(300))
         let firstReady = first.messages.contains("notified ready")
         let secondReady = second.messages.contains("notified ready")
-        // Intermittent only in that the second pcinit must bind before the first service's READY=1 (3 s).
-        withKnownIssue(
-            "notify sockets live at /run/pcinit/notify-NAME.sock, shared by every pcinit on the host: the second pcinit unlinks and rebinds the first one's socket, so the first never sees its service's READY=1",
-            isIntermittent: true
-        ) {
-            #expect(firstReady, "first pcinit:\n\(first.transcript)")
-        }
+        #expect(firstReady, "first pcinit:\n\(first.transcript)")
         #expect(secondReady, "second pcinit:\n\(second.transcript)")
     }
 
@@ -268,9 +262,7 @@ struct ProbeTests {
         defer { run.stop() }
         #expect(await run.waitForMessage("db started") != nil, "\(run.transcript)")
         let ready = await run.waitForMessage("db ready", timeout: .seconds(3)) != nil
-        withKnownIssue(LogTests.tornLineIssue) {
-            #expect(ready, "\(run.transcript)")
-        }
+        #expect(ready, "\(run.transcript)")
         run.send(SIGTERM)
         #expect(try await run.wait(timeout: .seconds(15)).status == 0)
     }
