@@ -37,13 +37,14 @@ public enum FileSystem {
         return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
-    /// A private directory for this pcinit's notify sockets: /run/pcinit/PID when /run is writable, else
-    /// $TMPDIR/pcinit/PID. Per process, so two pcinits on one host never take each other's sockets.
+    /// A private directory for this pcinit's notify sockets, made fresh with mkdtemp under /run/pcinit (or
+    /// $TMPDIR/pcinit): pids are no names here, since every pcinit in a container is PID 1.
     public static func runtimeDirectory() -> String {
         let base = makePrivateDirectory("/run/pcinit") ?? makePrivateDirectory(
             (ProcessEnvironment.value("TMPDIR") ?? "/tmp") + "/pcinit") ?? "/tmp"
-        let own = "\(base)/\(getpid())"
-        return makePrivateDirectory(own) ?? base
+        var template = Array("\(base)/XXXXXX".utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else { return base }
+        return String(cString: made)
     }
 
     private static func makePrivateDirectory(_ path: String) -> String? {

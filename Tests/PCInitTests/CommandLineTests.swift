@@ -73,9 +73,9 @@ struct CommandLineTests {
     func commandKilledBySignalGives128PlusN(signal: Int32) async throws {
         let cwd = try TemporaryDirectory()  // in case a core file is written after all
         let result = try await runPCInit(
-            ["sh", "-c", #"ulimit -c 0; kill -s "$0" $$; sleep 5"#, "\(signal)"], workingDirectory: cwd.path)
+            ["sh", "-c", #"ulimit -c 0; kill -s "$0" $$; sleep 30"#, "\(signal)"], workingDirectory: cwd.path)
         #expect(result.termination.exitCode == 128 + signal, "\(result)")
-        #expect(result.duration < .seconds(4), "\(result)")
+        #expect(result.duration < .seconds(15), "\(result)")
     }
 
     @Test func unknownCommandExits127WithOneLineNamingIt() async throws {

@@ -19,12 +19,14 @@ struct ExitCodeTests {
         let run = try await ServiceRun.start(project, mode: .pid1)
         defer { run.stop() }
         #expect(await run.waitForFile("two.up"), "\(run.transcript)")
+        let stop = ContinuousClock.now
         run.send(signal)
         let result = try await run.wait(timeout: .seconds(15))
+        let took = ContinuousClock.now - stop
         #expect(result.status == 0, "\(result)")
         let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
         #expect(result.stderr.contains("pcinit | stopping all services: \(name) received"), "\(result)")
-        #expect(result.duration < .seconds(5), "\(result)")
+        #expect(took < .seconds(8), "well inside the 10 s stop budget: \(took)\n\(result)")
     }
 
     @Test(

@@ -127,7 +127,7 @@ struct RestartTests {
             """)
         #expect(project.timestamps("runs").count == 1, "\(result)")
         #expect(result.status == 1, "\(result)")
-        #expect(result.duration < .seconds(3), "\(result)")
+        #expect(result.duration < .seconds(10), "restarting would take 1+2+4+8+16 s: \(result)")
     }
 
     @Test(.needsPIDNamespace)

@@ -116,15 +116,15 @@ struct ShutdownTests {
                 command: '\(Self.deaf.replacingOccurrences(of: "deaf.up", with: "failing.up"))'
                 shutdown:
                   command: 'exit 3'
-                  timeout_seconds: 8
+                  timeout_seconds: 30
             """)
-        let run = try await ServiceRun.start(project, mode: .pid1)
+        let run = try await ServiceRun.start(project, mode: .pid1, environment: ["PCINIT_STOP_TIMEOUT": "40s"])
         defer { run.stop() }
         #expect(await run.waitForFile("failing.up"), "\(run.transcript)")
         #expect(await run.waitForMessage("usr1 started") != nil, "\(run.transcript)")
         try await Task.sleep(for: .milliseconds(200))
         run.send(SIGTERM)
-        let result = try await run.wait(timeout: .seconds(15))
+        let result = try await run.wait(timeout: .seconds(45))
         #expect(result.status == 0, "\(result)")
         let log = ServiceRun.messages(in: result.stderr)
         #expect(log.contains("commanded stopping (shutdown command)"), "\(result)")
@@ -133,9 +133,9 @@ struct ShutdownTests {
         #expect(!project.exists("commanded.term"), "a service with a shutdown command must not get SIGTERM")
         #expect(log.contains("usr1 stopping (SIGUSR1)"), "\(result)")
         #expect(project.exists("usr1.got") && !project.exists("usr1.term"), "\(result)")
-        // A failed shutdown command: SIGKILL at once, not at the 8 s timeout.
+        // A failed shutdown command: SIGKILL at once, not at the 30 s timeout.
         #expect(log.contains("failing shutdown command failed, killing"), "\(result)")
-        #expect(result.duration < .seconds(6), "\(result)")
+        #expect(result.duration < .seconds(10), "the timeout was 30 s and the budget 40 s: \(result)")
     }
 
     @Test(.needsPIDNamespace)
@@ -198,7 +198,7 @@ struct ShutdownTests {
         run.send(SIGTERM)
         let result = try await run.wait(timeout: .seconds(15))
         #expect(
-            ContinuousClock.now - second < .seconds(2),
+            ContinuousClock.now - second < .seconds(10),
             "pcinit took \(ContinuousClock.now - second) after the second TERM")
         #expect(result.status == 0, "\(result)")
         let log = ServiceRun.messages(in: result.stderr)
@@ -214,7 +214,7 @@ struct ShutdownTests {
             processes:
               deaf:
                 command: '\(Self.deaf)'
-                shutdown: {timeout_seconds: 10}
+                shutdown: {timeout_seconds: 30}
               fine:
                 command: '\(Snippet.idle)'
             """)
@@ -226,7 +226,7 @@ struct ShutdownTests {
         run.send(SIGTERM)
         let result = try await run.wait(timeout: .seconds(15))
         let took = ContinuousClock.now - stop
-        #expect(took >= .milliseconds(900) && took < .milliseconds(3500), "stop took \(took)\n\(result)")
+        #expect(took >= .milliseconds(900) && took < .seconds(10), "stop took \(took)\n\(result)")
         #expect(result.status == 0, "\(result)")
         #expect(result.stderr.contains("pcinit | stop timeout 1s reached, killing deaf"), "\(result)")
     }
@@ -258,7 +258,7 @@ struct ShutdownTests {
         let took = ContinuousClock.now - stop
         #expect(result.status == 0, "\(result)")
         #expect(took >= .milliseconds(950), "pcinit exited \(took) after TERM: before the 1 s grace ended")
-        #expect(took < .milliseconds(3500), "\(took)\n\(result)")
+        #expect(took < .seconds(10), "\(took)\n\(result)")
         #expect(result.stderr.contains("pcinit | forker stopped"), "\(result)")
         let log = ServiceRun.messages(in: result.stderr)
         #expect(log.contains("services are down; stopping processes that belong to no service"), "\(result)")
@@ -277,14 +277,14 @@ struct ShutdownTests {
                   (setsid sh -c 'trap "exit 0" TERM; echo $$$$ > {dir}/orphan.pid; while :; do sleep 0.1; done' {marker} &)
                   \(Snippet.idle)
             """)
-        let run = try await ServiceRun.start(project, environment: ["PCINIT_GRACE": "10s"])
+        let run = try await ServiceRun.start(project, environment: ["PCINIT_GRACE": "30s"])
         defer { run.stop() }
         #expect(await run.waitForLines("orphan.pid", count: 1), "\(run.transcript)")
         let orphan = try #require(pid_t(project.lines("orphan.pid")[0]))
         run.send(SIGTERM)
         let result = try await run.wait(timeout: .seconds(15))
         #expect(result.status == 0, "\(result)")
-        #expect(result.duration < .seconds(5), "pcinit waited for the grace period:\n\(result)")
+        #expect(result.duration < .seconds(10), "pcinit waited for the 30 s grace period:\n\(result)")
         #expect(ProcFS.isGone(orphan))
     }
 
@@ -367,7 +367,7 @@ struct ShutdownTests {
         let result = try await run.wait(timeout: .seconds(25))
         let took = ContinuousClock.now - stop
         #expect(result.status == 0, "\(result)")
-        #expect(took >= .milliseconds(900) && took < .milliseconds(3500), "took \(took)\n\(result)")
+        #expect(took >= .milliseconds(900) && took < .seconds(10), "took \(took)\n\(result)")
         #expect(ProcFS.isGone(orphan))
     }
 
@@ -394,7 +394,7 @@ struct ShutdownTests {
         let second = ContinuousClock.now
         run.send(SIGTERM)
         let result = try await run.wait(timeout: .seconds(15))
-        #expect(ContinuousClock.now - second < .milliseconds(2500), "\(result)")
+        #expect(ContinuousClock.now - second < .seconds(10), "the grace period was 20 s: \(result)")
         #expect(result.status == 0, "\(result)")
         #expect(ProcFS.isGone(orphan))
     }
