@@ -28,6 +28,8 @@ int pci_set_cloexec(int fd) {
     return flags < 0 ? -1 : fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
 }
 
+int pci_pipe_capacity(int fd) { return fcntl(fd, F_GETPIPE_SZ); }
+
 int pci_set_nonblock(int fd) {
     int flags = fcntl(fd, F_GETFL);
     return flags < 0 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);

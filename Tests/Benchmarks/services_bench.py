@@ -156,17 +156,20 @@ def stop_overhead(runs=15, n=5):
     return statistics.median(samples), max(samples)
 
 
-def relay_throughput(megabytes=200):
+def relay_throughput(megabytes=200, rounds=5):
+    """Interleaved rounds of the same bytes through a raw pipe and through pcinit; medians of each."""
     line_cmd = f"yes 'pcinit relay benchmark line: the quick brown fox jumps over the lazy dog' | head -c {megabytes}M"
-    t0 = time.perf_counter()
-    subprocess.run(f"{line_cmd} | cat > /dev/null", shell=True, check=True)
-    raw = time.perf_counter() - t0
     config = write_config("relay.yml", [("writer", f"command: \"{line_cmd}\"")])
     env = dict(os.environ, PCINIT_LOG_LEVEL="warn")
-    t0 = time.perf_counter()
-    subprocess.run(f"{PCINIT} -f {config} | cat > /dev/null", shell=True, check=True, env=env)
-    relayed = time.perf_counter() - t0
-    return megabytes / raw, megabytes / relayed
+    raw, relayed = [], []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        subprocess.run(f"{line_cmd} | cat > /dev/null", shell=True, check=True)
+        raw.append(megabytes / (time.perf_counter() - t0))
+        t0 = time.perf_counter()
+        subprocess.run(f"{PCINIT} -f {config} | cat > /dev/null", shell=True, check=True, env=env)
+        relayed.append(megabytes / (time.perf_counter() - t0))
+    return statistics.median(raw), statistics.median(relayed)
 
 
 def probe_cpu(n=100, seconds=30):
@@ -225,7 +228,7 @@ def main():
         ("idle RSS, 50 services", f"{rss50 / 1024:.2f} MB ({per_service:.1f} KB per service)", "≤ 3 MB + 50 KB/service"),
         ("wake-ups in 10 s idle, no probes", str(wake), "0"),
         ("stop overhead after the last service exits", f"median {stop_med:.2f} ms, max {stop_max:.2f} ms", "≤ 5 ms"),
-        ("log relay throughput vs raw cat pipe", f"{relay_mbs:.0f} MB/s vs {raw_mbs:.0f} MB/s ({relay_mbs / raw_mbs:.2f}×)", "≥ 0.5×"),
+        ("log relay throughput vs raw cat pipe (medians of 5 interleaved rounds of 200 MB)", f"{relay_mbs:.0f} MB/s vs {raw_mbs:.0f} MB/s ({relay_mbs / raw_mbs:.2f}×)", "≥ 0.5×"),
         ("pcinit CPU, 100 services with 1 s exec probes", f"{cpu:.1f} % of one core", "—"),
         (f"load + validate 500 services ({line_count} lines), `pcinit config`", f"min {load_min:.1f} ms, median {load_med:.1f} ms (process start alone {startup:.1f} ms)", "≤ 50 ms"),
     ]

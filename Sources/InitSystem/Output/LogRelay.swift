@@ -20,8 +20,9 @@ public final class LogRelay {
     private let onReadyLine: () -> Void
     private let onClosed: () -> Void
     private var partial: [UInt8] = []
-    /// Reused for every read: relaying must not allocate per chunk.
-    private var readBuffer = [UInt8](repeating: 0, count: LogRelay.readBytes)
+    /// One read buffer for every relay: pcinit is single-threaded and a read is consumed before the next,
+    /// so fifty services do not cost fifty resident 64 KiB buffers.
+    nonisolated(unsafe) private static var readBuffer = [UInt8](repeating: 0, count: LogRelay.readBytes)
     /// The prefixed lines of one read, written to the output in one go, and where each line ends.
     private var batch: [UInt8] = []
     private var lineEnds: [Int32] = []
@@ -62,7 +63,7 @@ public final class LogRelay {
     public func readAvailable() {
         guard !isClosed, !paused else { return }
         while !isClosed {
-            let n = readBuffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = Self.readBuffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n > 0 {
                 consume(count: n)
                 if output.isCongested {
@@ -91,7 +92,7 @@ public final class LogRelay {
         var partial = self.partial
         self.partial = []
         let prefix = UnsafeBufferPointer(self.prefix)
-        readBuffer.withUnsafeBufferPointer { buffer in
+        Self.readBuffer.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             var lineStart = 0
             while lineStart < count, let found = memchr(base + lineStart, 0x0A, count - lineStart) {
@@ -132,8 +133,9 @@ public final class LogRelay {
             output.write(batch)
             ring.append(batch: batch, lineEnds: lineEnds, prefixLength: prefix.count)
             if watchingReadyLine { checkReadyLine(batch, lineEnds) }
-            batch.removeAll(keepingCapacity: true)
-            lineEnds.removeAll(keepingCapacity: true)
+            // Keep a small buffer for the next read; give a burst's large one back.
+            batch.removeAll(keepingCapacity: batch.capacity <= 8192)
+            lineEnds.removeAll(keepingCapacity: lineEnds.capacity <= 256)
         }
         self.batch = batch
         self.lineEnds = lineEnds

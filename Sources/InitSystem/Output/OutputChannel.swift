@@ -12,6 +12,8 @@ public final class OutputChannel {
     static let chunkBytes = 4096
 
     public let fd: Int32
+    /// For a pipe: an empty pipe has every slot free, so a write of its whole capacity cannot block.
+    private let pipeCapacity: Int
     private let loop: EventLoop
     private var queue: [UInt8] = []
     private var sent = 0
@@ -26,6 +28,17 @@ public final class OutputChannel {
         fstat(fd, &status)
         let kind = status.st_mode & S_IFMT
         pollable = kind == S_IFIFO || kind == S_IFSOCK || kind == S_IFCHR && isatty(fd) != 0
+        pipeCapacity = kind == S_IFIFO ? Int(max(0, pci_pipe_capacity(fd))) : 0
+    }
+
+    /// How much may be written now without blocking, given that poll said writable: pipe writes up to
+    /// PIPE_BUF are atomic and fit the free slot poll promised; an empty pipe takes its whole capacity.
+    private func writableBytes() -> Int {
+        var queued: Int32 = 0
+        if pipeCapacity > Self.chunkBytes && ioctl(fd, UInt(FIONREAD), &queued) == 0 && queued == 0 {
+            return pipeCapacity
+        }
+        return Self.chunkBytes
     }
 
     public var isCongested: Bool { queue.count - sent > Self.congestionBytes }
@@ -56,7 +69,7 @@ public final class OutputChannel {
         while sent < queue.count {
             var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
             guard poll(&pfd, 1, 0) == 1, pfd.revents & Int16(POLLOUT) != 0 else { break }
-            let end = min(queue.count, sent + Self.chunkBytes)
+            let end = min(queue.count, sent + writableBytes())
             let n = queue[sent..<end].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if n > 0 {
                 sent += n
