@@ -84,7 +84,10 @@ public final class EventLoop {
     private func runDueTimers() {
         while running {
             let now = MonotonicClock.now()
-            guard let (id, entry) = timers.filter({ $0.value.deadline <= now }).min(by: { $0.value.deadline < $1.value.deadline })
+            guard
+                let (id, entry) = timers.filter({ $0.value.deadline <= now }).min(by: {
+                    $0.value.deadline < $1.value.deadline
+                })
             else { return }
             timers.removeValue(forKey: id)
             entry.action()

@@ -40,8 +40,9 @@ public enum FileSystem {
     /// A private directory for this pcinit's notify sockets, made fresh with mkdtemp under /run/pcinit (or
     /// $TMPDIR/pcinit): pids are no names here, since every pcinit in a container is PID 1.
     public static func runtimeDirectory() -> String {
-        let base = makePrivateDirectory("/run/pcinit") ?? makePrivateDirectory(
-            (ProcessEnvironment.value("TMPDIR") ?? "/tmp") + "/pcinit") ?? "/tmp"
+        let base =
+            makePrivateDirectory("/run/pcinit") ?? makePrivateDirectory(
+                (ProcessEnvironment.value("TMPDIR") ?? "/tmp") + "/pcinit") ?? "/tmp"
         var template = Array("\(base)/XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else { return base }
         return String(cString: made)

@@ -4,7 +4,10 @@ import Glibc
 /// lost when the process ends or is killed, and lines from one write never tear.
 public enum Log {
     public enum Level: Int, Comparable, Sendable {
-        case error = 0, warning, info, debug
+        case error = 0
+        case warning
+        case info
+        case debug
 
         public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
 
@@ -48,7 +51,10 @@ public enum Log {
             let n = write(fd, base, left)
             if n < 0 {
                 if errno == EINTR { continue }
-                if errno == EAGAIN { waitWritable(fd); continue }
+                if errno == EAGAIN {
+                    waitWritable(fd)
+                    continue
+                }
                 return
             }
             base += n

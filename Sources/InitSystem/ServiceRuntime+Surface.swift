@@ -73,7 +73,8 @@ extension ServiceRuntime {
             case .logs:
                 try sendLogs(try ControlParams.logs(request), id: request.id, to: connection)
             case nil:
-                throw ControlError(id: request.id, code: ControlError.methodNotFound, message: "method not found: \(request.method)")
+                throw ControlError(
+                    id: request.id, code: ControlError.methodNotFound, message: "method not found: \(request.method)")
             }
         } catch {
             connection.fail(id: request.id, code: error.code, message: error.message)
@@ -99,7 +100,8 @@ extension ServiceRuntime {
         return ControlOutcome(service: name, ok: reply.success, message: reply.message)
     }
 
-    private func sendLogs(_ request: LogsRequest, id: JSONValue, to connection: ControlConnection) throws(ControlError) {
+    private func sendLogs(_ request: LogsRequest, id: JSONValue, to connection: ControlConnection) throws(ControlError)
+    {
         let names = supervisor.services.map(\.name)
         var selected: [Int] = []
         for name in request.services {

@@ -20,7 +20,8 @@ enum ConfigMode {
         }
         guard let healthAddress = Endpoints.healthAddress(options.global, config: config) else {
             let text = Endpoints.healthAddressText(options.global, config: config)
-            Log.error("health address \"\(text)\" is not valid (examples: [::]:8558, 0.0.0.0:8558, 127.0.0.1:9000, off)")
+            Log.error(
+                "health address \"\(text)\" is not valid (examples: [::]:8558, 0.0.0.0:8558, 127.0.0.1:9000, off)")
             return 2
         }
         let socketPath = Endpoints.socketPath(options.global, config: config)

@@ -13,9 +13,11 @@ import Testing
             text += "  svc\(i):\n"
             text += "    command: \"run-service --id \(i) --port $${PORT}\"\n"
             text += "    working_dir: /srv/svc\(i)\n"
-            text += "    environment:\n      - PORT=\(10000 + i)\n      - NAME=svc\(i)\n      - LEVEL=${LOG_LEVEL:-info}\n"
+            text +=
+                "    environment:\n      - PORT=\(10000 + i)\n      - NAME=svc\(i)\n      - LEVEL=${LOG_LEVEL:-info}\n"
             text += "    availability:\n      restart: on_failure\n      backoff_seconds: 2\n      max_restarts: 5\n"
-            text += "    readiness_probe:\n      http_get:\n        port: \(10000 + i)\n        path: /healthz\n      period_seconds: 5\n"
+            text +=
+                "    readiness_probe:\n      http_get:\n        port: \(10000 + i)\n        path: /healthz\n      period_seconds: 5\n"
             text += "    shutdown:\n      signal: SIGTERM\n      timeout_seconds: 15\n"
             let deps = Set([i - 1, i / 2, i / 3].filter { $0 >= 0 && $0 < i })
             if !deps.isEmpty {
@@ -28,7 +30,8 @@ import Testing
         return text
     }
 
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["PCINIT_BENCH"] == "1")) func fiveHundredServicesLoadQuickly() throws {
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PCINIT_BENCH"] == "1"))
+    func fiveHundredServicesLoadQuickly() throws {
         let text = Self.generatedConfig(services: 500)
         let harness = ConfigTestHarness(text)
         let clock = ContinuousClock()
@@ -48,8 +51,12 @@ import Testing
             _ = try ConfigTestYAML.parse(text, file: "bench.yml")
             parseBest = min(parseBest, clock.now - start)
         }
-        func ms(_ d: Duration) -> Double { Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000 }
-        print("ConfigBenchmark: 500 services, \(text.utf8.count) bytes: load+validate best of 10 = \(ms(best)) ms, of which YAML parsing \(ms(parseBest)) ms")
+        func ms(_ d: Duration) -> Double {
+            Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000
+        }
+        print(
+            "ConfigBenchmark: 500 services, \(text.utf8.count) bytes: load+validate best of 10 = \(ms(best)) ms, of which YAML parsing \(ms(parseBest)) ms"
+        )
     }
 
     @Test func generatedConfigIsValid() {

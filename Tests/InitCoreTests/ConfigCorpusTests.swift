@@ -17,7 +17,9 @@ import Testing
             environment: environment, workingDirectory: Self.directory,
             readFile: { path in
                 guard FileManager.default.fileExists(atPath: path) else { return .missing }
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return .unreadable(reason: "not UTF-8") }
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    return .unreadable(reason: "not UTF-8")
+                }
                 return .text(text)
             },
             parseYAML: ConfigTestYAML.parse
@@ -40,7 +42,10 @@ import Testing
         let result = load("chain-rhombus.yaml")
         #expect(result.diagnostics.isEmpty)
         #expect(names(result) == ["bottom", "left", "right", "top"])
-        #expect(result.config?.services.allSatisfy { $0.dependsOn.allSatisfy { $0.condition == .processCompletedSuccessfully } } == true)
+        #expect(
+            result.config?.services.allSatisfy {
+                $0.dependsOn.allSatisfy { $0.condition == .processCompletedSuccessfully }
+            } == true)
     }
 
     @Test func chainWithErrorsLoadsWithALogLevelWarning() {
@@ -51,8 +56,12 @@ import Testing
                 "chain-with-errors.yaml:3:12: warning: log_level: unknown log level 'undefined'; valid values are: trace, debug, info, warn, error, fatal, panic, disabled"
             ])
         #expect(names(result) == ["third", "second", "first"])
-        #expect(result.service("second")?.availability == Availability(restart: .onFailure, backoff: .seconds(1), maxRestarts: 1))
-        #expect(result.service("third")?.availability == Availability(restart: .always, backoff: .seconds(2), maxRestarts: 1))
+        #expect(
+            result.service("second")?.availability
+                == Availability(restart: .onFailure, backoff: .seconds(1), maxRestarts: 1))
+        #expect(
+            result.service("third")?.availability
+                == Availability(restart: .always, backoff: .seconds(2), maxRestarts: 1))
         #expect(result.service("second")?.dependsOn == [Dependency(service: "third", condition: .processCompleted)])
     }
 
@@ -123,10 +132,12 @@ import Testing
         #expect(child?.command == .shell("echo template"))
         #expect(child?.workingDir == "/srv")
         #expect(child?.availability.restart == .always)
-        #expect(child?.environment.aboveInherited.map { "\($0.0)=\($0.1)" } == ["MODE=child", "SHARED=template", "EXTRA=2"])
+        #expect(
+            child?.environment.aboveInherited.map { "\($0.0)=\($0.1)" } == ["MODE=child", "SHARED=template", "EXTRA=2"])
         let top = result.service("grandchild")
         #expect(top?.command == .shell("echo grandchild"))
-        #expect(top?.environment.aboveInherited.map { "\($0.0)=\($0.1)" } == ["MODE=child", "SHARED=template", "EXTRA=2"])
+        #expect(
+            top?.environment.aboveInherited.map { "\($0.0)=\($0.1)" } == ["MODE=child", "SHARED=template", "EXTRA=2"])
     }
 
     @Test func projectExtendsOverridesOneProcess() {
@@ -145,9 +156,13 @@ import Testing
         #expect(names(result) == ["setup", "api-0", "api-1", "gateway"])
         #expect(
             result.service("gateway")?.dependsOn == [
-                Dependency(service: "api-0", condition: .processStarted), Dependency(service: "api-1", condition: .processStarted),
+                Dependency(service: "api-0", condition: .processStarted),
+                Dependency(service: "api-1", condition: .processStarted),
             ])
-        #expect(result.service("api-1")?.dependsOn == [Dependency(service: "setup", condition: .processCompletedSuccessfully)])
+        #expect(
+            result.service("api-1")?.dependsOn == [
+                Dependency(service: "setup", condition: .processCompletedSuccessfully)
+            ])
     }
 
     @Test func shutdownInOrderKeepsCommandsSignalsAndOrder() {
@@ -195,8 +210,13 @@ import Testing
                 "vars-template.yaml:2:1: error: config: 'vars' is not supported by pcinit (Go templates are not rendered; write the values out or use ${VAR} expansion)"
             ])
         #expect(
-            load("schedule.yaml").messages == ["schedule.yaml:4:5: error: processes.backup: 'schedule' is not supported by pcinit (cron and interval jobs)"])
-        #expect(load("watch.yaml").messages == ["watch.yaml:4:5: error: processes.dev: 'watch' is not supported by pcinit (restart on file changes)"])
+            load("schedule.yaml").messages == [
+                "schedule.yaml:4:5: error: processes.backup: 'schedule' is not supported by pcinit (cron and interval jobs)"
+            ])
+        #expect(
+            load("watch.yaml").messages == [
+                "watch.yaml:4:5: error: processes.dev: 'watch' is not supported by pcinit (restart on file changes)"
+            ])
         #expect(
             load("env-cmds.yaml").messages == [
                 "env-cmds.yaml:1:1: error: config: 'env_cmds' is not supported by pcinit (commands run to compute environment variables)"

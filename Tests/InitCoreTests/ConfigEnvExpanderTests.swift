@@ -38,7 +38,11 @@ import Testing
     }
 
     @Test func unterminatedBraceReportsLineAndColumnOfTheDollar() {
-        #expect(throws: EnvExpansionError(location: SourceLocation(line: 2, column: 6), message: "unterminated '${' (no closing '}' on this line)")) {
+        #expect(
+            throws: EnvExpansionError(
+                location: SourceLocation(line: 2, column: 6), message: "unterminated '${' (no closing '}' on this line)"
+            )
+        ) {
             try expand("a: 1\nb: x ${NAME\nc: 2")
         }
     }
@@ -47,7 +51,9 @@ import Testing
         #expect(
             throws: EnvExpansionError(
                 location: SourceLocation(line: 1, column: 4),
-                message: "unsupported substitution '${NAME:?required}': pcinit supports ${VAR}, ${VAR:-default} and ${VAR-default}")
+                message:
+                    "unsupported substitution '${NAME:?required}': pcinit supports ${VAR}, ${VAR:-default} and ${VAR-default}"
+            )
         ) {
             try expand("x: ${NAME:?required}")
         }
@@ -59,7 +65,11 @@ import Testing
     }
 
     @Test func columnsCountCharactersNotBytes() {
-        #expect(throws: EnvExpansionError(location: SourceLocation(line: 1, column: 5), message: "unterminated '${' (no closing '}' on this line)")) {
+        #expect(
+            throws: EnvExpansionError(
+                location: SourceLocation(line: 1, column: 5), message: "unterminated '${' (no closing '}' on this line)"
+            )
+        ) {
             try expand("é ü ${X")
         }
     }

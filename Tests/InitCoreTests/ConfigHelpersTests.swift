@@ -58,15 +58,25 @@ import Testing
 
     @Test func discoveryPrefersExplicitFilesThenVariablesThenDefaults() {
         let none: (String) -> Bool = { _ in false }
-        #expect(ConfigLoader.discover(explicitFiles: ["a.yml"], environment: ["PC_CONFIG_FILES": "b.yml"], exists: none) == ["a.yml"])
-        #expect(ConfigLoader.discover(explicitFiles: [], environment: ["PCINIT_CONFIG": "p.yml", "PC_CONFIG_FILES": "b.yml"], exists: none) == ["p.yml"])
-        #expect(ConfigLoader.discover(explicitFiles: [], environment: ["PC_CONFIG_FILES": "b.yml, c.yml"], exists: none) == ["b.yml", "c.yml"])
+        #expect(
+            ConfigLoader.discover(explicitFiles: ["a.yml"], environment: ["PC_CONFIG_FILES": "b.yml"], exists: none)
+                == ["a.yml"])
+        #expect(
+            ConfigLoader.discover(
+                explicitFiles: [], environment: ["PCINIT_CONFIG": "p.yml", "PC_CONFIG_FILES": "b.yml"], exists: none)
+                == ["p.yml"])
+        #expect(
+            ConfigLoader.discover(explicitFiles: [], environment: ["PC_CONFIG_FILES": "b.yml, c.yml"], exists: none)
+                == ["b.yml", "c.yml"])
         #expect(ConfigLoader.discover(explicitFiles: [], environment: [:], exists: none) == [])
         let present: Set = ["compose.yml", "process-compose.yaml", "process-compose.override.yml"]
         #expect(
             ConfigLoader.discover(explicitFiles: [], environment: [:], exists: { present.contains($0) }) == [
                 "process-compose.yaml", "process-compose.override.yml",
             ])
-        #expect(ConfigLoader.discover(explicitFiles: [], environment: [:], exists: { $0 == "process-compose.yml" }) == ["process-compose.yml"])
+        #expect(
+            ConfigLoader.discover(explicitFiles: [], environment: [:], exists: { $0 == "process-compose.yml" }) == [
+                "process-compose.yml"
+            ])
     }
 }

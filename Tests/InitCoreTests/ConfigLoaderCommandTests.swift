@@ -53,7 +53,10 @@ import Testing
                 entrypoint: ["other"]
             """)
         #expect(result.service("app")?.command == .shell("run"))
-        #expect(result.messages == ["process-compose.yml:4:17: warning: processes.app: both 'command' and 'entrypoint' are set; using 'command'"])
+        #expect(
+            result.messages == [
+                "process-compose.yml:4:17: warning: processes.app: both 'command' and 'entrypoint' are set; using 'command'"
+            ])
     }
 
     @Test func commandOfTheWrongTypeIsAnError() {
@@ -64,7 +67,10 @@ import Testing
                 command: {a: 1}
             """)
         #expect(result.config == nil)
-        #expect(result.messages == ["process-compose.yml:3:14: error: processes.app.command: expected a string or a list of strings, found a mapping"])
+        #expect(
+            result.messages == [
+                "process-compose.yml:3:14: error: processes.app.command: expected a string or a list of strings, found a mapping"
+            ])
     }
 
     @Test func commandListWithANonStringItemIsAnError() {
@@ -74,7 +80,10 @@ import Testing
               app:
                 command: [a, [b]]
             """)
-        #expect(result.messages == ["process-compose.yml:3:18: error: processes.app.command[1]: expected a string, found a list"])
+        #expect(
+            result.messages == [
+                "process-compose.yml:3:18: error: processes.app.command[1]: expected a string, found a list"
+            ])
     }
 
     @Test func aProcessWithoutCommandIsAnError() {
@@ -160,12 +169,18 @@ import Testing
                 command: x
                 is_daemon: "yes"
             """)
-        #expect(result.messages == ["process-compose.yml:4:16: error: processes.a.is_daemon: expected true or false, found the string \"yes\""])
+        #expect(
+            result.messages == [
+                "process-compose.yml:4:16: error: processes.a.is_daemon: expected true or false, found the string \"yes\""
+            ])
     }
 
     @Test func yesAndNoAreStringsNotBooleans() {
         let result = loadConfig("processes:\n  a:\n    command: x\n    is_daemon: yes\n")
-        #expect(result.messages == ["process-compose.yml:4:16: error: processes.a.is_daemon: expected true or false, found 'yes'"])
+        #expect(
+            result.messages == [
+                "process-compose.yml:4:16: error: processes.a.is_daemon: expected true or false, found 'yes'"
+            ])
     }
 
     @Test func daemonLaunchTimeoutDefaultsToFiveAndIsKept() {
@@ -190,7 +205,8 @@ import Testing
 @Suite struct ConfigLoaderEnvironmentSwitchTests {
     @Test func pcDisabledProcessesDisablesByName() {
         let result = loadConfig(
-            "processes:\n  a:\n    command: x\n  b:\n    command: x\n  c:\n    command: x\n", environment: ["PC_DISABLED_PROCESSES": "a, c"])
+            "processes:\n  a:\n    command: x\n  b:\n    command: x\n  c:\n    command: x\n",
+            environment: ["PC_DISABLED_PROCESSES": "a, c"])
         #expect(result.config?.services.map(\.disabled) == [true, false, true])
     }
 }

@@ -26,13 +26,15 @@ import Testing
         #expect(result.config?.services.map(\.name) == ["cache", "db", "web"])
         #expect(
             result.service("web")?.dependsOn == [
-                Dependency(service: "db", condition: .processHealthy), Dependency(service: "cache", condition: .processStarted),
+                Dependency(service: "db", condition: .processHealthy),
+                Dependency(service: "cache", condition: .processStarted),
             ])
     }
 
     @Test func everyConditionIsAccepted() {
         let conditions = DependencyCondition.allCases.map(\.rawValue)
-        var yaml = "processes:\n  dep:\n    command: x\n    ready_log_line: up\n  main:\n    command: x\n    depends_on:\n"
+        var yaml =
+            "processes:\n  dep:\n    command: x\n    ready_log_line: up\n  main:\n    command: x\n    depends_on:\n"
         for (i, condition) in conditions.enumerated() {
             yaml += "      d\(i):\n        condition: \(condition)\n"
         }
@@ -65,7 +67,9 @@ import Testing
     }
 
     @Test func badConditionListsTheValidOnes() {
-        let result = loadConfig("processes:\n  a:\n    command: x\n    depends_on:\n      b:\n        condition: process_ready\n  b:\n    command: x\n")
+        let result = loadConfig(
+            "processes:\n  a:\n    command: x\n    depends_on:\n      b:\n        condition: process_ready\n  b:\n    command: x\n"
+        )
         #expect(
             result.messages == [
                 "process-compose.yml:6:20: error: processes.a.depends_on.b.condition: invalid value 'process_ready'; valid values are: process_started, process_healthy, process_completed, process_completed_successfully, process_log_ready"
@@ -73,7 +77,8 @@ import Testing
     }
 
     @Test func dependencyOnAnUnknownProcessIsAnError() {
-        let result = loadConfig("processes:\n  a:\n    command: x\n    depends_on:\n      ghost:\n        condition: process_started\n")
+        let result = loadConfig(
+            "processes:\n  a:\n    command: x\n    depends_on:\n      ghost:\n        condition: process_started\n")
         #expect(result.messages == ["process-compose.yml:5:7: error: processes.a.depends_on: unknown process 'ghost'"])
     }
 
@@ -110,13 +115,19 @@ import Testing
     }
 
     @Test func selfDependencyIsACycle() {
-        let result = loadConfig("processes:\n  a:\n    command: x\n    depends_on:\n      a:\n        condition: process_started\n")
+        let result = loadConfig(
+            "processes:\n  a:\n    command: x\n    depends_on:\n      a:\n        condition: process_started\n")
         #expect(result.messages == ["process-compose.yml:2:3: error: dependency cycle: a -> a"])
     }
 
     @Test func logReadyNeedsAReadyLogLine() {
-        let result = loadConfig("processes:\n  a:\n    command: x\n    depends_on:\n      b:\n        condition: process_log_ready\n  b:\n    command: x\n")
-        #expect(result.messages == ["process-compose.yml:5:7: error: processes.a.depends_on.b: process_log_ready needs a 'ready_log_line' on 'b'"])
+        let result = loadConfig(
+            "processes:\n  a:\n    command: x\n    depends_on:\n      b:\n        condition: process_log_ready\n  b:\n    command: x\n"
+        )
+        #expect(
+            result.messages == [
+                "process-compose.yml:5:7: error: processes.a.depends_on.b: process_log_ready needs a 'ready_log_line' on 'b'"
+            ])
     }
 
     @Test func readyLogLineAndReadinessProbeCannotBeCombined() {
@@ -154,7 +165,8 @@ import Testing
     }
 
     @Test func healthyWithoutReadinessIsAWarningOrAStrictError() {
-        let yaml = "processes:\n  a:\n    command: x\n    depends_on:\n      b:\n        condition: process_healthy\n  b:\n    command: x\n"
+        let yaml =
+            "processes:\n  a:\n    command: x\n    depends_on:\n      b:\n        condition: process_healthy\n  b:\n    command: x\n"
         let message =
             "processes.a.depends_on.b: process_healthy, but 'b' has no readiness_probe, ready_log_line or notify; pcinit will treat it as healthy as soon as it is running"
         #expect(loadConfig(yaml).messages == ["process-compose.yml:5:7: warning: " + message])
@@ -165,7 +177,8 @@ import Testing
 
     @Test func dependencyOnADisabledServiceIsAWarning() {
         let result = loadConfig(
-            "processes:\n  a:\n    command: x\n    depends_on:\n      b:\n        condition: process_started\n  b:\n    command: x\n    disabled: true\n")
+            "processes:\n  a:\n    command: x\n    depends_on:\n      b:\n        condition: process_started\n  b:\n    command: x\n    disabled: true\n"
+        )
         #expect(result.config != nil)
         #expect(
             result.messages == [
@@ -193,19 +206,24 @@ import Testing
         let second = try #require(result.service("worker-1"))
         #expect(second.baseName == "worker")
         #expect(second.replicaIndex == 1)
-        #expect(second.environment.resolved(inherited: []) == ["PC_PROC_NAME=worker", "PC_REPLICA_NUM=1", "ROLE=worker"])
+        #expect(
+            second.environment.resolved(inherited: []) == ["PC_PROC_NAME=worker", "PC_REPLICA_NUM=1", "ROLE=worker"])
     }
 
     @Test func aSingleReplicaDependencyCanBeNamedDirectly() {
         let result = loadConfig(
-            "processes:\n  a:\n    command: x\n    depends_on:\n      w-1:\n        condition: process_started\n  w:\n    command: x\n    replicas: 2\n")
+            "processes:\n  a:\n    command: x\n    depends_on:\n      w-1:\n        condition: process_started\n  w:\n    command: x\n    replicas: 2\n"
+        )
         #expect(result.diagnostics.isEmpty)
         #expect(result.service("a")?.dependsOn.map(\.service) == ["w-1"])
     }
 
     @Test func replicaNamesMustNotClash() {
         let result = loadConfig("processes:\n  web:\n    command: x\n    replicas: 2\n  web-1:\n    command: x\n")
-        #expect(result.messages == ["process-compose.yml:2:3: error: processes.web: replica name 'web-1' clashes with process 'web-1'"])
+        #expect(
+            result.messages == [
+                "process-compose.yml:2:3: error: processes.web: replica name 'web-1' clashes with process 'web-1'"
+            ])
     }
 
     @Test func allProblemsAreReportedAtOnce() {
@@ -228,7 +246,8 @@ import Testing
         #expect(result.errors.count == 5)
         #expect(
             result.messages.map { $0.prefix(25) } == [
-                "process-compose.yml:3:14:", "process-compose.yml:5:16:", "process-compose.yml:7:7: ", "process-compose.yml:10:17",
+                "process-compose.yml:3:14:", "process-compose.yml:5:16:", "process-compose.yml:7:7: ",
+                "process-compose.yml:10:17",
                 "process-compose.yml:12:15",
             ])
     }

@@ -21,40 +21,62 @@ import Testing
             files: ["/app/.env": "LAYER=dotenv\nDOT=1\n", "/srv/api/api.env": "LAYER=env_file\nFILE=1\n"])
         #expect(result.diagnostics.isEmpty)
         let env = try #require(result.service("api")?.environment)
-        #expect(env.belowInherited.map { "\($0.0)=\($0.1)" } == ["PC_PROC_NAME=api", "PC_REPLICA_NUM=0", "LAYER=dotenv", "DOT=1"])
-        #expect(env.aboveInherited.map { "\($0.0)=\($0.1)" } == ["LAYER=top", "TOP=1", "LAYER=env_file", "FILE=1", "LAYER=service", "EMPTY="])
+        #expect(
+            env.belowInherited.map { "\($0.0)=\($0.1)" } == [
+                "PC_PROC_NAME=api", "PC_REPLICA_NUM=0", "LAYER=dotenv", "DOT=1",
+            ])
+        #expect(
+            env.aboveInherited.map { "\($0.0)=\($0.1)" } == [
+                "LAYER=top", "TOP=1", "LAYER=env_file", "FILE=1", "LAYER=service", "EMPTY=",
+            ])
         // The inherited environment overrides .env but not what the file sets.
         #expect(
             env.resolved(inherited: [("DOT", "os"), ("LAYER", "os"), ("PATH", "/bin")])
-                == ["PC_PROC_NAME=api", "PC_REPLICA_NUM=0", "LAYER=service", "DOT=os", "PATH=/bin", "TOP=1", "FILE=1", "EMPTY="])
+                == [
+                    "PC_PROC_NAME=api", "PC_REPLICA_NUM=0", "LAYER=service", "DOT=os", "PATH=/bin", "TOP=1", "FILE=1",
+                    "EMPTY=",
+                ])
     }
 
     @Test func dotenvCanBeDisabledPerProcess() {
-        let result = loadConfig("processes:\n  a:\n    command: x\n    is_dotenv_disabled: true\n", files: ["/app/.env": "DOT=1\n"])
+        let result = loadConfig(
+            "processes:\n  a:\n    command: x\n    is_dotenv_disabled: true\n", files: ["/app/.env": "DOT=1\n"])
         #expect(result.service("a")?.environment.belowInherited.map(\.0) == ["PC_PROC_NAME", "PC_REPLICA_NUM"])
     }
 
     @Test func envFileIsRelativeToPcinitsDirectoryWithoutWorkingDir() {
-        let result = loadConfig("processes:\n  a:\n    command: x\n    env_file: conf/a.env\n", files: ["/app/conf/a.env": "A=1\n"])
+        let result = loadConfig(
+            "processes:\n  a:\n    command: x\n    env_file: conf/a.env\n", files: ["/app/conf/a.env": "A=1\n"])
         #expect(result.service("a")?.environment.aboveInherited.map(\.0) == ["A"])
     }
 
     @Test func missingOrUnreadableEnvFileIsAnError() {
         let missing = loadConfig("processes:\n  a:\n    command: x\n    env_file: nope.env\n")
-        #expect(missing.messages == ["process-compose.yml:4:15: error: processes.a.env_file: cannot read '/app/nope.env': no such file"])
-        var harness = ConfigTestHarness("processes:\n  a:\n    command: x\n    env_file: secret.env\n", files: ["/app/secret.env": "A=1"])
+        #expect(
+            missing.messages == [
+                "process-compose.yml:4:15: error: processes.a.env_file: cannot read '/app/nope.env': no such file"
+            ])
+        var harness = ConfigTestHarness(
+            "processes:\n  a:\n    command: x\n    env_file: secret.env\n", files: ["/app/secret.env": "A=1"])
         harness.unreadable = ["/app/secret.env"]
-        #expect(harness.load().messages == ["process-compose.yml:4:15: error: processes.a.env_file: cannot read '/app/secret.env': permission denied"])
+        #expect(
+            harness.load().messages == [
+                "process-compose.yml:4:15: error: processes.a.env_file: cannot read '/app/secret.env': permission denied"
+            ])
     }
 
     @Test func envFileProblemsPointIntoThatFile() {
-        let result = loadConfig("processes:\n  a:\n    command: x\n    env_file: a.env\n", files: ["/app/a.env": "A=1\noops\n"])
+        let result = loadConfig(
+            "processes:\n  a:\n    command: x\n    env_file: a.env\n", files: ["/app/a.env": "A=1\noops\n"])
         #expect(result.messages == ["/app/a.env:2:1: warning: expected KEY=VALUE; line ignored"])
     }
 
     @Test func environmentEntryWithoutEqualsIsIgnoredWithAWarning() {
         let result = loadConfig("processes:\n  a:\n    command: x\n    environment:\n      - JUSTNAME\n      - B=1=2\n")
-        #expect(result.messages == ["process-compose.yml:5:9: warning: processes.a.environment[0]: 'JUSTNAME' is not KEY=VALUE; ignored"])
+        #expect(
+            result.messages == [
+                "process-compose.yml:5:9: warning: processes.a.environment[0]: 'JUSTNAME' is not KEY=VALUE; ignored"
+            ])
         #expect(result.service("a")?.environment.aboveInherited.map { "\($0.0)=\($0.1)" } == ["B=1=2"])
     }
 

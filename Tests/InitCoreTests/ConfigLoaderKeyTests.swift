@@ -82,7 +82,8 @@ import Testing
     }
 
     @Test func unsupportedFeaturesSetToNothingAreAccepted() {
-        let result = loadConfig("vars: {}\nprocesses:\n  a:\n    command: x\n    is_tty: false\n    is_interactive: false\n    schedule:\n")
+        let result = loadConfig(
+            "vars: {}\nprocesses:\n  a:\n    command: x\n    is_tty: false\n    is_interactive: false\n    schedule:\n")
         #expect(result.diagnostics.isEmpty)
     }
 
@@ -108,6 +109,9 @@ import Testing
 
     @Test func wrongTypeForAMappingLevel() {
         let result = loadConfig("processes:\n  a:\n    command: x\n    availability: always\n")
-        #expect(result.messages == ["process-compose.yml:4:19: error: processes.a.availability: expected a mapping, found 'always'"])
+        #expect(
+            result.messages == [
+                "process-compose.yml:4:19: error: processes.a.availability: expected a mapping, found 'always'"
+            ])
     }
 }

@@ -54,7 +54,8 @@ import Testing
         #expect(web.availability.backoff == .seconds(9))
         #expect(web.successExitCodes == [1, 2])
         #expect(web.dependsOn == [Dependency(service: "db", condition: .processHealthy)])
-        #expect(web.environment.aboveInherited.map { "\($0.0)=\($0.1)" } == ["A=1", "B=2", "C=2", "X=base", "Y=override"])
+        #expect(
+            web.environment.aboveInherited.map { "\($0.0)=\($0.1)" } == ["A=1", "B=2", "C=2", "X=base", "Y=override"])
         #expect(result.service("db")?.readinessProbe != nil)
     }
 
@@ -71,13 +72,15 @@ import Testing
 
     @Test func explicitFalseInALaterFileWins() {
         let harness = ConfigTestHarness(
-            "processes:\n  a:\n    command: x\n    disabled: true\n", files: ["/app/b.yml": "processes:\n  a:\n    disabled: false\n"])
+            "processes:\n  a:\n    command: x\n    disabled: true\n",
+            files: ["/app/b.yml": "processes:\n  a:\n    disabled: false\n"])
         #expect(harness.load(["process-compose.yml", "b.yml"]).service("a")?.disabled == false)
     }
 
     @Test func laterCommandListReplacesTheEarlierOne() {
         let harness = ConfigTestHarness(
-            "processes:\n  a:\n    entrypoint: [a, b]\n", files: ["/app/b.yml": "processes:\n  a:\n    entrypoint: [c]\n"])
+            "processes:\n  a:\n    entrypoint: [a, b]\n",
+            files: ["/app/b.yml": "processes:\n  a:\n    entrypoint: [c]\n"])
         #expect(harness.load(["process-compose.yml", "b.yml"]).service("a")?.command == .exec(["c"]))
     }
 
@@ -95,7 +98,10 @@ import Testing
 
     @Test func topLevelMustBeAMapping() {
         let result = loadConfig("- a\n- b\n")
-        #expect(result.messages == ["process-compose.yml:1:1: error: expected a mapping with 'processes' at the top level, found a list"])
+        #expect(
+            result.messages == [
+                "process-compose.yml:1:1: error: expected a mapping with 'processes' at the top level, found a list"
+            ])
     }
 
     @Test func projectExtendsLoadsTheBaseFirstAndRunsItsProcessesInItsDirectory() throws {
@@ -117,16 +123,23 @@ import Testing
 
     @Test func circularProjectExtendsIsAnError() {
         let harness = ConfigTestHarness(
-            "extends: b.yml\nprocesses:\n  a:\n    command: x\n", files: ["/app/b.yml": "extends: process-compose.yml\nprocesses: {}\n"])
+            "extends: b.yml\nprocesses:\n  a:\n    command: x\n",
+            files: ["/app/b.yml": "extends: process-compose.yml\nprocesses: {}\n"])
         let result = harness.load()
-        #expect(result.messages == ["b.yml:1:10: error: extends: 'process-compose.yml' is circular (it leads back to a file that extends it)"])
+        #expect(
+            result.messages == [
+                "b.yml:1:10: error: extends: 'process-compose.yml' is circular (it leads back to a file that extends it)"
+            ])
     }
 
     @Test func extendingAFileAlsoGivenWithDashFIsAnError() {
         let harness = ConfigTestHarness(
             "extends: b.yml\nprocesses:\n  a:\n    command: x\n", files: ["/app/b.yml": "processes: {}\n"])
         let result = harness.load(["b.yml", "process-compose.yml"])
-        #expect(result.messages == ["process-compose.yml:1:10: error: extends: 'b.yml' is also given with -f; give only the extending file"])
+        #expect(
+            result.messages == [
+                "process-compose.yml:1:10: error: extends: 'b.yml' is also given with -f; give only the extending file"
+            ])
     }
 
     @Test func processExtendsErrors() {

@@ -19,7 +19,9 @@ import Testing
             """)
         #expect(
             result.service("a")?.availability
-                == Availability(restart: .onFailure, backoff: .seconds(3), maxBackoff: .seconds(60), maxRestarts: 5, exitOnEnd: true, exitOnSkipped: true))
+                == Availability(
+                    restart: .onFailure, backoff: .seconds(3), maxBackoff: .seconds(60), maxRestarts: 5,
+                    exitOnEnd: true, exitOnSkipped: true))
     }
 
     @Test func backoffBelowOneSecondIsOneSecondAsUpstream() {
@@ -84,7 +86,9 @@ import Testing
         #expect(result.diagnostics.isEmpty)
         #expect(result.service("a")?.shutdown.signal == 2)
         #expect(result.service("b")?.shutdown.signal == 3)
-        #expect(result.service("c")?.shutdown == ShutdownConfig(command: "pg_ctl stop", signal: 9, timeout: .seconds(30), parentOnly: true))
+        #expect(
+            result.service("c")?.shutdown
+                == ShutdownConfig(command: "pg_ctl stop", signal: 9, timeout: .seconds(30), parentOnly: true))
     }
 
     @Test func unknownSignalIsAnErrorAtItsPosition() {
@@ -140,7 +144,10 @@ import Testing
         #expect(ok.service("a")?.successExitCodes == [1, 130])
         #expect(ok.service("a")?.isSuccess(exitCode: 130) == true)
         let bad = loadConfig("processes:\n  a:\n    command: x\n    success_exit_codes: [300]\n")
-        #expect(bad.messages == ["process-compose.yml:4:26: error: processes.a.success_exit_codes[0]: exit code 300 is outside 0…255"])
+        #expect(
+            bad.messages == [
+                "process-compose.yml:4:26: error: processes.a.success_exit_codes[0]: exit code 300 is outside 0…255"
+            ])
     }
 
     @Test func topLevelSettings() throws {
@@ -181,7 +188,8 @@ import Testing
         #expect(
             settings
                 == PCInitSettings(
-                    healthAddr: "127.0.0.1:9000", socketPath: "/tmp/pc.sock", stopTimeout: .seconds(25), grace: .milliseconds(500),
+                    healthAddr: "127.0.0.1:9000", socketPath: "/tmp/pc.sock", stopTimeout: .seconds(25),
+                    grace: .milliseconds(500),
                     mainDependsOn: ["db"], logLevel: "debug"))
     }
 

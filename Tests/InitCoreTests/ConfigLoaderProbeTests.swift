@@ -18,10 +18,17 @@ import Testing
     @Test func httpProbeDefaultsHostPathSchemeAndPort() {
         let (probe, messages) = probe("      http_get:\n        port: \"8080\"\n")
         #expect(messages.isEmpty)
-        #expect(probe?.check == .httpGet(host: "127.0.0.1", port: 8080, path: "/", scheme: "http", headers: [:], statusCode: 200))
+        #expect(
+            probe?.check
+                == .httpGet(host: "127.0.0.1", port: 8080, path: "/", scheme: "http", headers: [:], statusCode: 200))
         let (noPort, _) = self.probe(
-            "      http_get:\n        host: web\n        path: healthz\n        headers: {X-Probe: pcinit}\n        status_code: 204\n")
-        #expect(noPort?.check == .httpGet(host: "web", port: 80, path: "/healthz", scheme: "http", headers: ["X-Probe": "pcinit"], statusCode: 204))
+            "      http_get:\n        host: web\n        path: healthz\n        headers: {X-Probe: pcinit}\n        status_code: 204\n"
+        )
+        #expect(
+            noPort?.check
+                == .httpGet(
+                    host: "web", port: 80, path: "/healthz", scheme: "http", headers: ["X-Probe": "pcinit"],
+                    statusCode: 204))
     }
 
     @Test func timingFieldsAreClampedLikeUpstream() {
@@ -54,7 +61,10 @@ import Testing
             probe("      tcp_socket:\n        port: http\n").1 == [
                 "process-compose.yml:6:15: error: processes.a.readiness_probe.tcp_socket.port: invalid port 'http'; expected a number from 1 to 65535"
             ])
-        #expect(probe("      tcp_socket:\n        host: db\n").1 == ["process-compose.yml:5:7: error: processes.a.readiness_probe.tcp_socket.port: required"])
+        #expect(
+            probe("      tcp_socket:\n        host: db\n").1 == [
+                "process-compose.yml:5:7: error: processes.a.readiness_probe.tcp_socket.port: required"
+            ])
     }
 
     @Test func probeWithoutACheckIsAnError() {
@@ -67,7 +77,10 @@ import Testing
     @Test func execWinsWhenSeveralChecksAreGiven() {
         let (probe, messages) = probe("      http_get:\n        port: 80\n      exec:\n        command: check\n")
         #expect(probe?.check == .exec(command: "check", workingDir: nil))
-        #expect(messages == ["process-compose.yml:5:7: warning: processes.a.readiness_probe: several checks given; using 'exec' and ignoring 'http_get'"])
+        #expect(
+            messages == [
+                "process-compose.yml:5:7: warning: processes.a.readiness_probe: several checks given; using 'exec' and ignoring 'http_get'"
+            ])
     }
 
     @Test func httpsAndUnknownSchemesAreErrors() {
@@ -79,7 +92,9 @@ import Testing
 
     @Test func statusCodeOutsideTheSuccessRangeFallsBackTo200() {
         let (probe, messages) = probe("      http_get:\n        port: 80\n        status_code: 500\n")
-        #expect(probe?.check == .httpGet(host: "127.0.0.1", port: 80, path: "/", scheme: "http", headers: [:], statusCode: 200))
+        #expect(
+            probe?.check
+                == .httpGet(host: "127.0.0.1", port: 80, path: "/", scheme: "http", headers: [:], statusCode: 200))
         #expect(
             messages == [
                 "process-compose.yml:7:22: warning: processes.a.readiness_probe.http_get.status_code: 500 is outside 1…399; using 200 as process-compose does"
@@ -90,6 +105,8 @@ import Testing
         let result = loadConfig(
             "processes:\n  a:\n    command: x\n    liveness_probe:\n      exec:\n        command: check\n        working_dir: tools\n      failure_threshold: 5\n"
         )
-        #expect(result.service("a")?.livenessProbe == ProbeConfig(check: .exec(command: "check", workingDir: "/app/tools"), failureThreshold: 5))
+        #expect(
+            result.service("a")?.livenessProbe
+                == ProbeConfig(check: .exec(command: "check", workingDir: "/app/tools"), failureThreshold: 5))
     }
 }

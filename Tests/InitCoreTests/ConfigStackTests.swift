@@ -17,7 +17,9 @@ import Testing
             environment: environment, workingDirectory: Self.directory,
             readFile: { path in
                 guard FileManager.default.fileExists(atPath: path) else { return .missing }
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return .unreadable(reason: "not UTF-8") }
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    return .unreadable(reason: "not UTF-8")
+                }
                 return .text(text)
             }
         ).load(files: [name])
@@ -31,7 +33,9 @@ import Testing
         #expect(config.services.map(\.name) == ["postgres", "migrate", "api-0", "api-1", "proxy"])
         #expect(
             config.pcinit
-                == PCInitSettings(healthAddr: "[::]:8558", stopTimeout: .seconds(20), grace: .seconds(2), mainDependsOn: ["api-0", "api-1"]))
+                == PCInitSettings(
+                    healthAddr: "[::]:8558", stopTimeout: .seconds(20), grace: .seconds(2),
+                    mainDependsOn: ["api-0", "api-1"]))
         let postgres = try #require(result.service("postgres"))
         #expect(postgres.command == .exec(["postgres", "-D", "/var/lib/postgresql/data"]))
         #expect(postgres.readinessProbe == ProbeConfig(check: .tcp(host: "127.0.0.1", port: 6543), period: .seconds(2)))

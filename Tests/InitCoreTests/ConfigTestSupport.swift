@@ -37,6 +37,7 @@ extension ConfigLoadResult {
 }
 
 /// Loads one `process-compose.yml` text.
-func loadConfig(_ yaml: String, files: [String: String] = [:], environment: [String: String] = [:]) -> ConfigLoadResult {
+func loadConfig(_ yaml: String, files: [String: String] = [:], environment: [String: String] = [:]) -> ConfigLoadResult
+{
     ConfigTestHarness(yaml, files: files, environment: environment).load()
 }

@@ -32,7 +32,9 @@ enum ConfigTestYAML {
             if let q = quote {
                 if c == q { quote = nil }
             } else if c == "'" || c == "\"" {
-                if previous == " " || previous == ":" || previous == "[" || previous == "," || previous == "-" { quote = c }
+                if previous == " " || previous == ":" || previous == "[" || previous == "," || previous == "-" {
+                    quote = c
+                }
             } else if c == "#" && previous == " " {
                 var t = s[..<i]
                 while t.last == " " { t.removeLast() }
@@ -67,7 +69,9 @@ enum ConfigTestYAML {
             while index < lines.count, lines[index].indent == indent, lines[index].text.hasPrefix("-") {
                 let line = lines[index]
                 let rest = line.text.dropFirst().drop { $0 == " " }
-                let col = line.indent + 1 + (line.text.count - line.text.dropFirst().count) + (line.text.dropFirst().count - rest.count)
+                let col =
+                    line.indent + 1 + (line.text.count - line.text.dropFirst().count)
+                    + (line.text.dropFirst().count - rest.count)
                 if rest.isEmpty {
                     index += 1
                     items.append(try block(indent: lines[index].indent))
@@ -88,18 +92,33 @@ enum ConfigTestYAML {
             var pairs: [(key: YAMLNode, value: YAMLNode)] = []
             while index < lines.count, lines[index].indent == indent, !lines[index].text.hasPrefix("- ") {
                 let line = lines[index]
-                guard let colon = keyColon(line.text) else { throw fail(line.number, line.indent + 1, "expected 'key: value'") }
+                guard let colon = keyColon(line.text) else {
+                    throw fail(line.number, line.indent + 1, "expected 'key: value'")
+                }
                 var keyText = String(line.text[..<colon])
-                if keyText.hasPrefix("\"") || keyText.hasPrefix("'") { keyText = String(keyText.dropFirst().dropLast()) }
-                let key = YAMLNode(.scalar(text: keyText, style: .plain), location: SourceLocation(line: line.number, column: line.indent + 1))
+                if keyText.hasPrefix("\"") || keyText.hasPrefix("'") {
+                    keyText = String(keyText.dropFirst().dropLast())
+                }
+                let key = YAMLNode(
+                    .scalar(text: keyText, style: .plain),
+                    location: SourceLocation(line: line.number, column: line.indent + 1))
                 let rest = line.text[line.text.index(after: colon)...].drop { $0 == " " }
                 let col = line.indent + 1 + line.text.distance(from: line.text.startIndex, to: rest.startIndex)
                 index += 1
                 if rest.isEmpty {
-                    if index < lines.count, lines[index].indent > indent || (lines[index].indent == indent && lines[index].text.hasPrefix("- ")) {
+                    if index < lines.count,
+                        lines[index].indent > indent
+                            || (lines[index].indent == indent && lines[index].text.hasPrefix("- "))
+                    {
                         pairs.append((key, try block(indent: lines[index].indent)))
                     } else {
-                        pairs.append((key, YAMLNode(.scalar(text: "", style: .plain), location: SourceLocation(line: line.number, column: col))))
+                        pairs.append(
+                            (
+                                key,
+                                YAMLNode(
+                                    .scalar(text: "", style: .plain),
+                                    location: SourceLocation(line: line.number, column: col))
+                            ))
                     }
                 } else if rest == "|" || rest == ">" || rest == "|-" || rest == ">-" {
                     pairs.append((key, blockScalar(String(rest), parentIndent: indent, line: line.number, col: col)))
@@ -152,7 +171,9 @@ enum ConfigTestYAML {
             while index < lines.count, lines[index].number <= rawIndex { index += 1 }
             var text = header.hasPrefix(">") ? body.joined(separator: " ") : body.joined(separator: "\n")
             if !header.hasSuffix("-") { text += "\n" }
-            return YAMLNode(.scalar(text: text, style: header.hasPrefix(">") ? .folded : .literal), location: SourceLocation(line: line, column: col))
+            return YAMLNode(
+                .scalar(text: text, style: header.hasPrefix(">") ? .folded : .literal),
+                location: SourceLocation(line: line, column: col))
         }
 
         func scalarOrFlow(_ text: Substring, line: Int, col: Int) throws(YAMLError) -> YAMLNode {
@@ -165,7 +186,11 @@ enum ConfigTestYAML {
                 for part in splitFlow(inner) {
                     let trimmed = part.drop { $0 == " " }
                     let c = offset + (part.count - trimmed.count)
-                    if !trimmed.isEmpty { items.append(try scalarOrFlow(Substring(trimmed.reversed().drop { $0 == " " }.reversed()), line: line, col: c)) }
+                    if !trimmed.isEmpty {
+                        items.append(
+                            try scalarOrFlow(
+                                Substring(trimmed.reversed().drop { $0 == " " }.reversed()), line: line, col: c))
+                    }
                     offset += part.count + 1
                 }
                 return YAMLNode(.sequence(items), location: location)
@@ -180,11 +205,20 @@ enum ConfigTestYAML {
                     let c = offset + (part.count - trimmed.count)
                     offset += part.count + 1
                     if trimmed.isEmpty { continue }
-                    guard let colon = keyColon(trimmed) else { throw fail(line, c, "expected key: value in flow mapping") }
-                    let key = YAMLNode(.scalar(text: String(trimmed[..<colon]), style: .plain), location: SourceLocation(line: line, column: c))
+                    guard let colon = keyColon(trimmed) else {
+                        throw fail(line, c, "expected key: value in flow mapping")
+                    }
+                    let key = YAMLNode(
+                        .scalar(text: String(trimmed[..<colon]), style: .plain),
+                        location: SourceLocation(line: line, column: c))
                     let valueText = trimmed[trimmed.index(after: colon)...].drop { $0 == " " }
                     let vc = c + trimmed.distance(from: trimmed.startIndex, to: valueText.startIndex)
-                    pairs.append((key, try scalarOrFlow(Substring(valueText.reversed().drop { $0 == " " }.reversed()), line: line, col: vc)))
+                    pairs.append(
+                        (
+                            key,
+                            try scalarOrFlow(
+                                Substring(valueText.reversed().drop { $0 == " " }.reversed()), line: line, col: vc)
+                        ))
                 }
                 return YAMLNode(.mapping(pairs), location: location)
             }
@@ -211,7 +245,9 @@ enum ConfigTestYAML {
             if text.hasPrefix("'") {
                 guard text.count >= 2, text.hasSuffix("'") else { throw fail(line, col, "unterminated single quote") }
                 let inner = String(text.dropFirst().dropLast())
-                return YAMLNode(.scalar(text: inner.replacingOccurrences("''", with: "'"), style: .singleQuoted), location: location)
+                return YAMLNode(
+                    .scalar(text: inner.replacingOccurrences("''", with: "'"), style: .singleQuoted), location: location
+                )
             }
             return YAMLNode(.scalar(text: String(text), style: .plain), location: location)
         }

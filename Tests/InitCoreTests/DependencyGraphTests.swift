@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct DependencyGraphTests {
     @Test func startOrderPutsDependenciesFirstAndKeepsDeclarationOrderForTies() {
-        let graph = DependencyGraph(names: ["web", "db", "cache", "migrate"], edges: ["web": ["migrate", "cache"], "migrate": ["db"]])
+        let graph = DependencyGraph(
+            names: ["web", "db", "cache", "migrate"], edges: ["web": ["migrate", "cache"], "migrate": ["db"]])
         let order = graph.startOrder().map { graph.names[$0] }
         #expect(order == ["db", "cache", "migrate", "web"])
     }
@@ -31,7 +32,9 @@ import Testing
 
 @Suite struct JSONValueTests {
     @Test func escapesControlCharactersAndQuotes() {
-        let value = JSONValue.object([("a\"b", .string("line\n\u{1}\\")), ("n", .null), ("x", .array([.int(1), .bool(false)]))])
+        let value = JSONValue.object([
+            ("a\"b", .string("line\n\u{1}\\")), ("n", .null), ("x", .array([.int(1), .bool(false)])),
+        ])
         #expect(value.rendered() == #"{"a\"b":"line\n\u0001\\","n":null,"x":[1,false]}"#)
     }
 

@@ -48,10 +48,14 @@ import Testing
     }
 
     @Test func subcommandsAndTheirFlags() throws {
-        #expect(try Invocation.parse(["logs", "-f", "-n", "5", "web"]) == .logs(.init(), follow: true, lines: 5, services: ["web"]))
-        #expect(try Invocation.parse(["config", "--raw", "x.yml"]) == .config(.init(configFiles: ["x.yml"]), raw: true))
+        #expect(
+            try Invocation.parse(["logs", "-f", "-n", "5", "web"])
+                == .logs(.init(), follow: true, lines: 5, services: ["web"]))
+        #expect(
+            try Invocation.parse(["config", "--raw", "x.yml"]) == .config(.init(configFiles: ["x.yml"]), raw: true))
         #expect(try Invocation.parse(["status", "--json"]) == .status(.init(), json: true))
-        #expect(try Invocation.parse(["restart", "a", "b"]) == .control(.init(), verb: .restart, services: ["a", "b"]))
+        #expect(
+            try Invocation.parse(["restart", "a", "b"]) == .control(.init(), verb: .restart, services: ["a", "b"]))
         #expect(try Invocation.parse(["--check"]) == .check(.init()))
     }
 

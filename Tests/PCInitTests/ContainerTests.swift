@@ -26,7 +26,9 @@ struct ContainerTests {
 
     static let skipReason: String? = {
         if getuid() != 0 { return "podman tests need root" }
-        if (try? shell(podman + ["--version"]))?.status != 0 { return "podman is not installed (apt-get install podman runc)" }
+        if (try? shell(podman + ["--version"]))?.status != 0 {
+            return "podman is not installed (apt-get install podman runc)"
+        }
         if !FileManager.default.isExecutableFile(atPath: "/bin/busybox") {
             return "busybox-static is not installed (/bin/busybox)"
         }
@@ -127,7 +129,8 @@ struct ContainerTests {
         var pid: pid_t = 0
         let err = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
         guard err == 0 else {
-            return ShellResult(status: 127, stdout: "", stderr: "cannot start \(arguments[0]): \(String(cString: strerror(err)))")
+            return ShellResult(
+                status: 127, stdout: "", stderr: "cannot start \(arguments[0]): \(String(cString: strerror(err)))")
         }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

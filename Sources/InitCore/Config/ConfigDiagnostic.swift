@@ -58,8 +58,12 @@ struct DiagnosticLog {
         append(strict ? .error : .warning, message, position, "")
     }
 
-    private mutating func append(_ severity: ConfigDiagnostic.Severity, _ message: String, _ position: SourcePosition?, _ file: String) {
-        items.append(ConfigDiagnostic(severity: severity, file: position?.file ?? file, location: position?.location, message: message))
+    private mutating func append(
+        _ severity: ConfigDiagnostic.Severity, _ message: String, _ position: SourcePosition?, _ file: String
+    ) {
+        items.append(
+            ConfigDiagnostic(
+                severity: severity, file: position?.file ?? file, location: position?.location, message: message))
     }
 }
 

@@ -11,7 +11,9 @@ extension ConfigLoader {
     /// comma-separated, as process-compose splits its variable); else the default names in the
     /// working directory (relative names; `exists` is asked about them), plus an override file.
     /// Empty when nothing is found: pcinit then runs in command mode.
-    public static func discover(explicitFiles: [String], environment: [String: String], exists: (String) -> Bool) -> [String] {
+    public static func discover(explicitFiles: [String], environment: [String: String], exists: (String) -> Bool)
+        -> [String]
+    {
         if !explicitFiles.isEmpty { return explicitFiles }
         for variable in ["PCINIT_CONFIG", "PC_CONFIG_FILES"] {
             if let value = environment[variable], !value.isEmpty {

@@ -7,7 +7,9 @@ struct ConfigDocuments {
     /// Display names of the files read, in merge order.
     var loadedFiles: [String] = []
 
-    mutating func load(display: String, absolute: String, explicit: Set<String>, chain: [String], log: inout DiagnosticLog) -> [ConfigNode] {
+    mutating func load(
+        display: String, absolute: String, explicit: Set<String>, chain: [String], log: inout DiagnosticLog
+    ) -> [ConfigNode] {
         let text: String
         switch readFile(absolute) {
         case .text(let contents): text = contents
@@ -21,15 +23,22 @@ struct ConfigDocuments {
         guard let root = parse(text, file: display, log: &log) else { return [] }
 
         var roots: [ConfigNode] = []
-        if let extends = root["extends"], case .scalar(let target, _) = extends.content, !extends.isNull, !target.isEmpty {
+        if let extends = root["extends"], case .scalar(let target, _) = extends.content, !extends.isNull,
+            !target.isEmpty
+        {
             let targetAbsolute = ConfigPath.join(ConfigPath.directory(of: absolute), target)
-            let targetDisplay = ConfigPath.isAbsolute(target) ? target : ConfigPath.join(ConfigPath.directory(of: display), target)
+            let targetDisplay =
+                ConfigPath.isAbsolute(target) ? target : ConfigPath.join(ConfigPath.directory(of: display), target)
             if chain.contains(targetAbsolute) || targetAbsolute == absolute {
-                log.error("extends: '\(target)' is circular (it leads back to a file that extends it)", at: extends.position)
+                log.error(
+                    "extends: '\(target)' is circular (it leads back to a file that extends it)", at: extends.position)
             } else if explicit.contains(targetAbsolute) {
-                log.error("extends: '\(target)' is also given with -f; give only the extending file", at: extends.position)
+                log.error(
+                    "extends: '\(target)' is also given with -f; give only the extending file", at: extends.position)
             } else {
-                let extended = load(display: targetDisplay, absolute: targetAbsolute, explicit: explicit, chain: chain + [absolute], log: &log)
+                let extended = load(
+                    display: targetDisplay, absolute: targetAbsolute, explicit: explicit, chain: chain + [absolute],
+                    log: &log)
                 let directory = ConfigPath.directory(of: targetAbsolute)
                 roots += extended.enumerated().map { i, node in
                     // Only the directly extended file's processes run from its directory (deeper ones got theirs).
@@ -80,19 +89,24 @@ struct ConfigDocuments {
             return nil
         }
         guard let document else {
-            return ConfigNode(.mapping([]), position: SourcePosition(file: file, location: SourceLocation(line: 1, column: 1)))
+            return ConfigNode(
+                .mapping([]), position: SourcePosition(file: file, location: SourceLocation(line: 1, column: 1)))
         }
         let root = ConfigNode(document, file: file, log: &log)
         if root.isNull { return ConfigNode(.mapping([]), position: root.position) }
         guard root.entries != nil else {
-            log.error("expected a mapping with 'processes' at the top level, found \(root.kindDescription)", at: root.position)
+            log.error(
+                "expected a mapping with 'processes' at the top level, found \(root.kindDescription)", at: root.position
+            )
             return nil
         }
         return root
     }
 
     private static func disablesExpansion(_ root: ConfigNode) -> Bool {
-        guard let node = root["disable_env_expansion"], case .scalar(let text, .plain) = node.content else { return false }
+        guard let node = root["disable_env_expansion"], case .scalar(let text, .plain) = node.content else {
+            return false
+        }
         return text == "true" || text == "True" || text == "TRUE"
     }
 
@@ -110,11 +124,14 @@ struct ConfigDocuments {
             } else {
                 fields.removeAll { $0.key == "working_dir" }
                 let position = processes[p].keyPosition
-                fields.append(ConfigEntry(key: "working_dir", keyPosition: position, value: .string(directory, at: position)))
+                fields.append(
+                    ConfigEntry(key: "working_dir", keyPosition: position, value: .string(directory, at: position)))
             }
-            processes[p].value = ConfigNode(.mapping(fields), position: processes[p].value.position, tag: processes[p].value.tag)
+            processes[p].value = ConfigNode(
+                .mapping(fields), position: processes[p].value.position, tag: processes[p].value.tag)
         }
-        entries[i].value = ConfigNode(.mapping(processes), position: entries[i].value.position, tag: entries[i].value.tag)
+        entries[i].value = ConfigNode(
+            .mapping(processes), position: entries[i].value.position, tag: entries[i].value.tag)
         return ConfigNode(.mapping(entries), position: root.position, tag: root.tag)
     }
 }

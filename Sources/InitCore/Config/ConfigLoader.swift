@@ -13,7 +13,9 @@ public struct ConfigLoader {
     public typealias ParseYAML = (_ text: String, _ file: String) throws(YAMLError) -> YAMLNode?
 
     public init(environment: [String: String], workingDirectory: String, readFile: @escaping (String) -> FileContents) {
-        self.init(environment: environment, workingDirectory: workingDirectory, readFile: readFile, parseYAML: YAMLReader.parse)
+        self.init(
+            environment: environment, workingDirectory: workingDirectory, readFile: readFile,
+            parseYAML: YAMLReader.parse)
     }
 
     init(
@@ -47,7 +49,9 @@ public struct ConfigLoader {
         let explicit = Set(files.map { ConfigPath.join(workingDirectory, $0) })
         var roots: [ConfigNode] = []
         for file in files {
-            roots += documents.load(display: file, absolute: ConfigPath.join(workingDirectory, file), explicit: explicit, chain: [], log: &log)
+            roots += documents.load(
+                display: file, absolute: ConfigPath.join(workingDirectory, file), explicit: explicit, chain: [],
+                log: &log)
         }
         guard var merged = roots.first else { return finish(nil, log, order: documents.loadedFiles) }
         for root in roots.dropFirst() { merged = ConfigMerge.mergeProject(merged, root) }
@@ -59,16 +63,19 @@ public struct ConfigLoader {
         project.processes = ProcessExtends.resolve(project.processes, log: &reader.log)
 
         let context = ProcessDecodingContext(
-            workingDirectory: workingDirectory, dotEnvLoader: dotEnvLoader, maxBackoff: project.pcinit.maxBackoff ?? .seconds(30))
+            workingDirectory: workingDirectory, dotEnvLoader: dotEnvLoader,
+            maxBackoff: project.pcinit.maxBackoff ?? .seconds(30))
         // process-compose's PC_DISABLED_PROCESSES=a,b disables processes without editing the file.
-        let disabledByEnvironment = Set((environment["PC_DISABLED_PROCESSES"] ?? "").split(separator: ",").map { String($0.trimmingSpaces()) })
+        let disabledByEnvironment = Set(
+            (environment["PC_DISABLED_PROCESSES"] ?? "").split(separator: ",").map { String($0.trimmingSpaces()) })
         var drafts: [ProcessDraft] = []
         for entry in project.processes {
             guard var draft = reader.process(name: entry.key, entry: entry, context: context) else { continue }
             if disabledByEnvironment.contains(entry.key) { draft.service.disabled = true }
             drafts.append(draft)
         }
-        let assembly = ServiceAssembly(drafts: drafts, declaredNames: project.processes.map(\.key), project: project, dotEnv: dotEnv)
+        let assembly = ServiceAssembly(
+            drafts: drafts, declaredNames: project.processes.map(\.key), project: project, dotEnv: dotEnv)
         let (services, mainDependsOn) = assembly.assemble(log: &reader.log)
         var settings = project.pcinit
         if settings.mainDependsOn != nil { settings.mainDependsOn = mainDependsOn }
@@ -90,8 +97,14 @@ public struct ConfigLoader {
         var rank: [String: Int] = [:]
         for (i, file) in order.enumerated() where rank[file] == nil { rank[file] = i }
         let sorted = log.items.enumerated().sorted { a, b in
-            let ka = (rank[a.element.file] ?? order.count, a.element.location?.line ?? 0, a.element.location?.column ?? 0, a.offset)
-            let kb = (rank[b.element.file] ?? order.count, b.element.location?.line ?? 0, b.element.location?.column ?? 0, b.offset)
+            let ka = (
+                rank[a.element.file] ?? order.count, a.element.location?.line ?? 0, a.element.location?.column ?? 0,
+                a.offset
+            )
+            let kb = (
+                rank[b.element.file] ?? order.count, b.element.location?.line ?? 0, b.element.location?.column ?? 0,
+                b.offset
+            )
             return ka < kb
         }.map(\.element)
         return ConfigLoadResult(config: log.hasErrors ? nil : config, diagnostics: sorted)

@@ -53,7 +53,8 @@ enum ConfigMerge {
         for entry in additions {
             if let i = index[entry.key] {
                 if entry.value.isNull { continue }
-                merged[i].value = merged[i].value.isNull ? entry.value : combine(entry.key, merged[i].value, entry.value)
+                merged[i].value =
+                    merged[i].value.isNull ? entry.value : combine(entry.key, merged[i].value, entry.value)
             } else {
                 index[entry.key] = merged.count
                 merged.append(entry)
@@ -91,7 +92,9 @@ enum ConfigMerge {
             var result: [EnvironmentItem] = []
             for item in items {
                 guard case .scalar(let text, _) = item.content else { return nil }
-                let key = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? text
+                let key =
+                    text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+                    ?? text
                 result.append(EnvironmentItem(key: key, node: item))
             }
             return result
@@ -100,7 +103,8 @@ enum ConfigMerge {
             for entry in entries {
                 guard case .scalar(let text, _) = entry.value.content else { return nil }
                 let value = entry.value.isNull ? "" : text
-                result.append(EnvironmentItem(key: entry.key, node: .string(entry.key + "=" + value, at: entry.keyPosition)))
+                result.append(
+                    EnvironmentItem(key: entry.key, node: .string(entry.key + "=" + value, at: entry.keyPosition)))
             }
             return result
         case .scalar:

@@ -34,7 +34,8 @@ struct ConfigNode: Sendable {
                     log.error("a mapping key must be a plain string", at: keyPosition)
                     continue
                 }
-                entries.append(ConfigEntry(key: text, keyPosition: keyPosition, value: ConfigNode(value, file: file, log: &log)))
+                entries.append(
+                    ConfigEntry(key: text, keyPosition: keyPosition, value: ConfigNode(value, file: file, log: &log)))
             }
             self.init(.mapping(entries), position: position, tag: node.tag)
         }

@@ -9,7 +9,10 @@ extension ProjectConfig {
         if let name { members.append(("name", .string(name))) }
         members += [
             ("files", .array(files.map { .string($0) })),
-            ("shell", .object([("shell_command", .string(shell.command)), ("shell_argument", .string(shell.argument))])),
+            (
+                "shell",
+                .object([("shell_command", .string(shell.command)), ("shell_argument", .string(shell.argument))])
+            ),
             ("ordered_shutdown", .bool(orderedShutdown)),
             ("log_length", .int(Int64(logLength))),
             ("is_strict", .bool(isStrict)),
@@ -57,7 +60,11 @@ extension ServiceConfig {
         if let workingDir { members.append(("working_dir", .string(workingDir))) }
         members.append(("environment_defaults", Self.envJSON(environment.belowInherited)))
         members.append(("environment", Self.envJSON(environment.aboveInherited)))
-        members.append(("depends_on", .object(dependsOn.map { ($0.service, .object([("condition", .string($0.condition.rawValue))])) })))
+        members.append(
+            (
+                "depends_on",
+                .object(dependsOn.map { ($0.service, .object([("condition", .string($0.condition.rawValue))])) })
+            ))
         members.append(
             (
                 "availability",
@@ -110,7 +117,8 @@ extension ProbeConfig {
             check = (
                 "http_get",
                 .object([
-                    ("scheme", .string(scheme)), ("host", .string(host)), ("port", .int(Int64(port))), ("path", .string(path)),
+                    ("scheme", .string(scheme)), ("host", .string(host)), ("port", .int(Int64(port))),
+                    ("path", .string(path)),
                     ("headers", .object(headers.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
                     ("status_code", .int(Int64(statusCode))),
                 ])

@@ -121,7 +121,8 @@ enum EnvExpander {
         } else {
             throw EnvExpansionError(
                 location: start,
-                message: "unsupported substitution '\(whole)': pcinit supports ${VAR}, ${VAR:-default} and ${VAR-default}"
+                message:
+                    "unsupported substitution '\(whole)': pcinit supports ${VAR}, ${VAR:-default} and ${VAR-default}"
             )
         }
         if let value = lookup(name), !(treatEmptyAsUnset && value.isEmpty) { return value }

@@ -7,7 +7,9 @@ extension FieldReader {
         case .sequence(let items):
             for (i, item) in items.enumerated() {
                 guard case .scalar(let text, _) = item.content, !item.isNull else {
-                    log.error("\(path)[\(i)]: expected a 'KEY=VALUE' string, found \(item.kindDescription)", at: item.position)
+                    log.error(
+                        "\(path)[\(i)]: expected a 'KEY=VALUE' string, found \(item.kindDescription)", at: item.position
+                    )
                     continue
                 }
                 guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
@@ -19,13 +21,17 @@ extension FieldReader {
         case .mapping(let entries):
             for entry in entries {
                 guard case .scalar(let text, _) = entry.value.content else {
-                    log.error("\(path).\(entry.key): expected a string, found \(entry.value.kindDescription)", at: entry.value.position)
+                    log.error(
+                        "\(path).\(entry.key): expected a string, found \(entry.value.kindDescription)",
+                        at: entry.value.position)
                     continue
                 }
                 result.append((entry.key, entry.value.isNull ? "" : text))
             }
         case .scalar:
-            log.error("\(path): expected a list of 'KEY=VALUE' strings or a mapping, found \(node.kindDescription)", at: node.position)
+            log.error(
+                "\(path): expected a list of 'KEY=VALUE' strings or a mapping, found \(node.kindDescription)",
+                at: node.position)
         }
         return result
     }
@@ -44,7 +50,9 @@ struct DotEnvLoader {
         case .text(let text):
             let parsed = DotEnvParser.parse(text) { environment[$0] }
             for problem in parsed.problems {
-                log.warning("\(problem.message); line ignored", at: SourcePosition(file: path, location: SourceLocation(line: problem.line, column: 1)))
+                log.warning(
+                    "\(problem.message); line ignored",
+                    at: SourcePosition(file: path, location: SourceLocation(line: problem.line, column: 1)))
             }
             return parsed.variables
         case .missing:

@@ -84,7 +84,9 @@ struct FieldReader {
     static func parseInt(_ text: String) -> Int? {
         if text.hasPrefix("0x") { return Int(text.dropFirst(2), radix: 16) }
         if text.hasPrefix("0o") { return Int(text.dropFirst(2), radix: 8) }
-        guard let first = text.first, first.isNumber || ((first == "-" || first == "+") && text.count > 1) else { return nil }
+        guard let first = text.first, first.isNumber || ((first == "-" || first == "+") && text.count > 1) else {
+            return nil
+        }
         return Int(text)
     }
 }

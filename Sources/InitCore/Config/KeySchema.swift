@@ -21,7 +21,9 @@ extension FieldReader {
             if schema.supported.contains(key) { continue }
             if schema.allowsExtensions && key.hasPrefix("x-") { continue }
             if let reason = schema.ignored[key] {
-                if let reason { log.warning("\(path): '\(key)' is ignored by pcinit (\(reason))", at: entry.keyPosition) }
+                if let reason {
+                    log.warning("\(path): '\(key)' is ignored by pcinit (\(reason))", at: entry.keyPosition)
+                }
                 continue
             }
             if let feature = schema.unsupported[key] {
@@ -110,13 +112,16 @@ enum ConfigSchemas {
         hints: [
             "restart": "availability.restart", "healthcheck": "readiness_probe", "readiness": "readiness_probe",
             "liveness": "liveness_probe", "depends": "depends_on", "env": "environment", "cwd": "working_dir",
-            "workdir": "working_dir", "stop_signal": "shutdown.signal", "backoff_seconds": "availability.backoff_seconds",
+            "workdir": "working_dir", "stop_signal": "shutdown.signal",
+            "backoff_seconds": "availability.backoff_seconds",
             "max_restarts": "availability.max_restarts", "exit_on_end": "availability.exit_on_end",
         ]
     )
 
     static let availability = KeySchema(
-        supported: ["restart", "backoff_seconds", "max_restarts", "exit_on_end", "exit_on_skipped", "max_backoff_seconds"]
+        supported: [
+            "restart", "backoff_seconds", "max_restarts", "exit_on_end", "exit_on_skipped", "max_backoff_seconds",
+        ]
     )
 
     static let shutdown = KeySchema(
@@ -143,7 +148,9 @@ enum ConfigSchemas {
         ignored: ["elevated_shell_command": nil, "elevated_shell_argument": nil]
     )
     static let pcinit = KeySchema(
-        supported: ["health_addr", "socket", "stop_timeout", "grace", "main_depends_on", "max_backoff_seconds", "log_level"],
+        supported: [
+            "health_addr", "socket", "stop_timeout", "grace", "main_depends_on", "max_backoff_seconds", "log_level",
+        ],
         allowsExtensions: false
     )
 }

@@ -9,9 +9,16 @@ extension FieldReader {
         var checks: [(key: String, check: ProbeConfig.Check?)] = []
         for entry in entries {
             switch entry.key {
-            case "exec": checks.append((entry.key, execCheck(entry.value, "\(path).exec", key: entry.keyPosition, workingDirectory: workingDirectory)))
+            case "exec":
+                checks.append(
+                    (
+                        entry.key,
+                        execCheck(
+                            entry.value, "\(path).exec", key: entry.keyPosition, workingDirectory: workingDirectory)
+                    ))
             case "http_get": checks.append((entry.key, httpCheck(entry.value, "\(path).http_get")))
-            case "tcp_socket", "tcp": checks.append((entry.key, tcpCheck(entry.value, "\(path).\(entry.key)", key: entry.keyPosition)))
+            case "tcp_socket", "tcp":
+                checks.append((entry.key, tcpCheck(entry.value, "\(path).\(entry.key)", key: entry.keyPosition)))
             default: continue
             }
         }
@@ -23,7 +30,8 @@ extension FieldReader {
         }
         if checks.count > 1 {
             let others = checks.dropFirst().map { "'\($0.key)'" }.joined(separator: ", ")
-            log.warning("\(path): several checks given; using '\(chosen.key)' and ignoring \(others)", at: node.position)
+            log.warning(
+                "\(path): several checks given; using '\(chosen.key)' and ignoring \(others)", at: node.position)
         }
         let initialDelay = nonNegativeInt(node["initial_delay_seconds"], "\(path).initial_delay_seconds") ?? 0
         let period = nonNegativeInt(node["period_seconds"], "\(path).period_seconds") ?? 10
@@ -41,7 +49,9 @@ extension FieldReader {
         )
     }
 
-    private mutating func execCheck(_ node: ConfigNode, _ path: String, key: SourcePosition, workingDirectory: String) -> ProbeConfig.Check? {
+    private mutating func execCheck(_ node: ConfigNode, _ path: String, key: SourcePosition, workingDirectory: String)
+        -> ProbeConfig.Check?
+    {
         guard let entries = mapping(node, path, schema: ConfigSchemas.execCheck) else {
             return node.isNull ? missing("\(path).command", at: key) : nil
         }
@@ -80,7 +90,9 @@ extension FieldReader {
         }
         var statusCode = int(node["status_code"], "\(path).status_code") ?? 200
         if statusCode < 1 || statusCode >= 400 {
-            log.warning("\(path).status_code: \(statusCode) is outside 1…399; using 200 as process-compose does", at: node["status_code"]?.position)
+            log.warning(
+                "\(path).status_code: \(statusCode) is outside 1…399; using 200 as process-compose does",
+                at: node["status_code"]?.position)
             statusCode = 200
         }
         guard valid, let port else { return nil }

@@ -36,12 +36,16 @@ extension FieldReader {
         }
         let command = commandSpec(node, path, at: entry.keyPosition)
 
-        let workingDir = nonEmpty(string(node["working_dir"], "\(path).working_dir")).map { ConfigPath.join(context.workingDirectory, $0) }
+        let workingDir = nonEmpty(string(node["working_dir"], "\(path).working_dir")).map {
+            ConfigPath.join(context.workingDirectory, $0)
+        }
         var ownEnvironment: [(String, String)] = []
         if let envFile = nonEmpty(string(node["env_file"], "\(path).env_file")) {
             // Relative to working_dir when set, as process-compose does; else to pcinit's directory.
             let file = ConfigPath.join(workingDir ?? context.workingDirectory, envFile)
-            ownEnvironment += context.dotEnvLoader.load(file, required: true, origin: node["env_file"]?.position, what: "\(path).env_file", log: &log) ?? []
+            ownEnvironment +=
+                context.dotEnvLoader.load(
+                    file, required: true, origin: node["env_file"]?.position, what: "\(path).env_file", log: &log) ?? []
         }
         ownEnvironment += environment(node["environment"], "\(path).environment")
 
@@ -49,10 +53,13 @@ extension FieldReader {
         service.file = entry.keyPosition.file
         service.location = entry.keyPosition.location
         service.description = string(node["description"], "\(path).description")
-        service.availability = availability(node["availability"], "\(path).availability", maxBackoff: context.maxBackoff)
+        service.availability = availability(
+            node["availability"], "\(path).availability", maxBackoff: context.maxBackoff)
         service.successExitCodes = successExitCodes(node["success_exit_codes"], "\(path).success_exit_codes")
-        service.readinessProbe = probe(node["readiness_probe"], "\(path).readiness_probe", workingDirectory: context.workingDirectory)
-        service.livenessProbe = probe(node["liveness_probe"], "\(path).liveness_probe", workingDirectory: context.workingDirectory)
+        service.readinessProbe = probe(
+            node["readiness_probe"], "\(path).readiness_probe", workingDirectory: context.workingDirectory)
+        service.livenessProbe = probe(
+            node["liveness_probe"], "\(path).liveness_probe", workingDirectory: context.workingDirectory)
         service.readyLogLine = nonEmpty(string(node["ready_log_line"], "\(path).ready_log_line"))
         service.notify = bool(node["notify"], "\(path).notify") ?? false
         service.shutdown = shutdown(node["shutdown"], "\(path).shutdown")
@@ -107,7 +114,9 @@ extension FieldReader {
         }
         if let fromCommand {
             if fromEntrypoint != nil {
-                log.warning("\(path): both 'command' and 'entrypoint' are set; using 'command'", at: node["entrypoint"]?.position)
+                log.warning(
+                    "\(path): both 'command' and 'entrypoint' are set; using 'command'",
+                    at: node["entrypoint"]?.position)
             }
             return fromCommand
         }
@@ -121,8 +130,12 @@ extension FieldReader {
     private mutating func disabled(_ node: ConfigNode, _ path: String) -> Bool {
         let disabled = bool(node["disabled"], "\(path).disabled") ?? false
         guard let isDisabled = node["is_disabled"], !isDisabled.isNull else { return disabled }
-        guard case .scalar(let text, _) = isDisabled.content, ["true", "false", "True", "False", "TRUE", "FALSE"].contains(text) else {
-            log.error("\(path).is_disabled: expected \"true\" or \"false\", found \(isDisabled.kindDescription)", at: isDisabled.position)
+        guard case .scalar(let text, _) = isDisabled.content,
+            ["true", "false", "True", "False", "TRUE", "FALSE"].contains(text)
+        else {
+            log.error(
+                "\(path).is_disabled: expected \"true\" or \"false\", found \(isDisabled.kindDescription)",
+                at: isDisabled.position)
             return disabled
         }
         return text.lowercased() == "true"
@@ -131,7 +144,10 @@ extension FieldReader {
     private mutating func availability(_ node: ConfigNode?, _ path: String, maxBackoff: Duration) -> Availability {
         var result = Availability(maxBackoff: maxBackoff)
         guard let node, mapping(node, path, schema: ConfigSchemas.availability) != nil else { return result }
-        result.restart = enumValue(node["restart"], "\(path).restart", allowed: [RestartPolicy.no, .always, .onFailure, .exitOnFailure]) ?? .no
+        result.restart =
+            enumValue(
+                node["restart"], "\(path).restart", allowed: [RestartPolicy.no, .always, .onFailure, .exitOnFailure])
+            ?? .no
         // process-compose waits max(backoff_seconds, 1).
         result.backoff = .seconds(max(nonNegativeInt(node["backoff_seconds"], "\(path).backoff_seconds") ?? 1, 1))
         if let seconds = nonNegativeInt(node["max_backoff_seconds"], "\(path).max_backoff_seconds") {
@@ -168,7 +184,9 @@ extension FieldReader {
             if let number = SignalNames.number(of: text) {
                 result.signal = number
             } else {
-                log.error("\(path).signal: unknown signal '\(text)'; use a name such as SIGTERM, TERM, SIGRTMIN+3 or a number (1-31, 34-64)", at: signalNode.position)
+                log.error(
+                    "\(path).signal: unknown signal '\(text)'; use a name such as SIGTERM, TERM, SIGRTMIN+3 or a number (1-31, 34-64)",
+                    at: signalNode.position)
             }
         }
         let timeout = nonNegativeInt(node["timeout_seconds"], "\(path).timeout_seconds") ?? 0
@@ -182,7 +200,9 @@ extension FieldReader {
     private mutating func dependencies(_ node: ConfigNode?, _ path: String) -> [DependencyDraft] {
         guard let node, !node.isNull else { return [] }
         if case .sequence = node.content {
-            log.error("\(path): expected a mapping of process names to {condition: …}; the list form is not supported", at: node.position)
+            log.error(
+                "\(path): expected a mapping of process names to {condition: …}; the list form is not supported",
+                at: node.position)
             return []
         }
         guard let entries = mapping(node, path, schema: nil) else { return [] }
@@ -193,7 +213,10 @@ extension FieldReader {
             if !entry.value.isNull {
                 guard mapping(entry.value, depPath, schema: ConfigSchemas.dependency) != nil else { continue }
                 if let conditionNode = entry.value["condition"], !conditionNode.isNull {
-                    guard let parsed = enumValue(conditionNode, "\(depPath).condition", allowed: DependencyCondition.allCases) else { continue }
+                    guard
+                        let parsed = enumValue(
+                            conditionNode, "\(depPath).condition", allowed: DependencyCondition.allCases)
+                    else { continue }
                     condition = parsed
                 }
             }
@@ -202,7 +225,9 @@ extension FieldReader {
                     "\(depPath): no condition; using process_completed (waits until '\(entry.key)' has exited) as process-compose does",
                     at: entry.keyPosition)
             }
-            result.append(DependencyDraft(name: entry.key, condition: condition ?? .processCompleted, position: entry.keyPosition))
+            result.append(
+                DependencyDraft(name: entry.key, condition: condition ?? .processCompleted, position: entry.keyPosition)
+            )
         }
         return result
     }

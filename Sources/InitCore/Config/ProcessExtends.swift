@@ -9,7 +9,9 @@ enum ProcessExtends {
         var inProgress = Set<Int>()
 
         func parentName(_ node: ConfigNode) -> (String, SourcePosition)? {
-            guard let extends = node["extends"], case .scalar(let text, _) = extends.content, !extends.isNull else { return nil }
+            guard let extends = node["extends"], case .scalar(let text, _) = extends.content, !extends.isNull else {
+                return nil
+            }
             return (text, extends.position)
         }
 

@@ -185,7 +185,8 @@ public struct ShutdownConfig: Sendable, Equatable {
     /// Signal only the main pid, not its process group (SIGKILL still goes to the group).
     public var parentOnly: Bool
 
-    public init(command: String? = nil, signal: Int32 = 15, timeout: Duration = .seconds(10), parentOnly: Bool = false) {
+    public init(command: String? = nil, signal: Int32 = 15, timeout: Duration = .seconds(10), parentOnly: Bool = false)
+    {
         self.command = command
         self.signal = signal
         self.timeout = timeout
@@ -301,6 +302,7 @@ public struct ServiceEnvironment: Sendable, Equatable {
     }
 
     public static func == (a: ServiceEnvironment, b: ServiceEnvironment) -> Bool {
-        a.belowInherited.elementsEqual(b.belowInherited, by: ==) && a.aboveInherited.elementsEqual(b.aboveInherited, by: ==)
+        a.belowInherited.elementsEqual(b.belowInherited, by: ==)
+            && a.aboveInherited.elementsEqual(b.aboveInherited, by: ==)
     }
 }

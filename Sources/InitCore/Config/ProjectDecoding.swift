@@ -30,7 +30,8 @@ extension FieldReader {
         draft.logLength = nonNegativeInt(root["log_length"], "log_length") ?? 1000
         if let level = string(root["log_level"], "log_level"), !Self.upstreamLogLevels.contains(level.lowercased()) {
             log.strictError(
-                "log_level: unknown log level '\(level)'; valid values are: \(Self.upstreamLogLevels.joined(separator: ", "))", at: root["log_level"]?.position)
+                "log_level: unknown log level '\(level)'; valid values are: \(Self.upstreamLogLevels.joined(separator: ", "))",
+                at: root["log_level"]?.position)
         }
         draft.environment = environment(root["environment"], "environment")
         draft.shell = shell(root["shell"], defaultCommand: nonEmpty(hostEnvironment["COMPOSE_SHELL"]) ?? "/bin/sh")
@@ -81,7 +82,9 @@ extension FieldReader {
     mutating func duration(_ node: ConfigNode?, _ path: String) -> Duration? {
         guard let text = string(node, path) else { return nil }
         if let duration = Self.parseDuration(text) { return duration }
-        log.error("\(path): invalid duration '\(text)'; write seconds (10, 0.5) or a number with ms, s, m or h", at: node?.position)
+        log.error(
+            "\(path): invalid duration '\(text)'; write seconds (10, 0.5) or a number with ms, s, m or h",
+            at: node?.position)
         return nil
     }
 

@@ -27,13 +27,17 @@ struct ServiceAssembly {
         let draftsByName = Dictionary(drafts.map { ($0.service.name, $0) }, uniquingKeysWith: { a, _ in a })
         var replicasOf: [String: [String]] = [:]
         var expandedOwner: [String: String] = [:]
-        for draft in drafts { replicasOf[draft.service.name] = Self.replicaNames(draft.service.name, count: draft.replicas) }
+        for draft in drafts {
+            replicasOf[draft.service.name] = Self.replicaNames(draft.service.name, count: draft.replicas)
+        }
         // Plain names first, so a clash is reported on the replicated process that causes it.
         for draft in drafts where draft.replicas == 1 { expandedOwner[draft.service.name] = draft.service.name }
         for draft in drafts where draft.replicas > 1 {
             for name in replicasOf[draft.service.name]! {
                 if let owner = expandedOwner[name] {
-                    log.error("processes.\(draft.service.name): replica name '\(name)' clashes with process '\(owner)'", at: draft.position)
+                    log.error(
+                        "processes.\(draft.service.name): replica name '\(name)' clashes with process '\(owner)'",
+                        at: draft.position)
                 }
                 expandedOwner[name] = draft.service.name
             }
@@ -54,10 +58,14 @@ struct ServiceAssembly {
             var dependsOn: [Dependency] = []
             for dependency in draft.dependencies {
                 guard known.contains(dependency.name) else {
-                    log.error("processes.\(draft.service.name).depends_on: unknown process '\(dependency.name)'", at: dependency.position)
+                    log.error(
+                        "processes.\(draft.service.name).depends_on: unknown process '\(dependency.name)'",
+                        at: dependency.position)
                     continue
                 }
-                check(dependency, of: draft, target: draftsByName[expandedOwner[dependency.name] ?? dependency.name], log: &log)
+                check(
+                    dependency, of: draft, target: draftsByName[expandedOwner[dependency.name] ?? dependency.name],
+                    log: &log)
                 for target in targets(dependency.name) where !dependsOn.contains(where: { $0.service == target }) {
                     dependsOn.append(Dependency(service: target, condition: dependency.condition))
                 }
@@ -69,7 +77,8 @@ struct ServiceAssembly {
                 service.replicaIndex = index
                 service.dependsOn = dependsOn
                 service.environment = ServiceEnvironment(
-                    belowInherited: [("PC_PROC_NAME", draft.service.name), ("PC_REPLICA_NUM", String(index))] + (draft.dotEnvDisabled ? [] : dotEnv),
+                    belowInherited: [("PC_PROC_NAME", draft.service.name), ("PC_REPLICA_NUM", String(index))]
+                        + (draft.dotEnvDisabled ? [] : dotEnv),
                     aboveInherited: project.environment + draft.ownEnvironment
                 )
                 services.append(service)
@@ -91,7 +100,8 @@ struct ServiceAssembly {
         }
 
         let graph = DependencyGraph(
-            names: services.map(\.name), edges: Dictionary(services.map { ($0.name, $0.dependsOn.map(\.service)) }, uniquingKeysWith: { a, _ in a }))
+            names: services.map(\.name),
+            edges: Dictionary(services.map { ($0.name, $0.dependsOn.map(\.service)) }, uniquingKeysWith: { a, _ in a }))
         if let cycle = graph.findCycle() {
             let first = services.first { $0.name == cycle[0] }
             let position = first.flatMap { s in s.location.map { SourcePosition(file: s.file ?? "", location: $0) } }
@@ -104,13 +114,17 @@ struct ServiceAssembly {
 
     /// Checks that depend on what the dependency is: log-ready needs a log line, healthy needs a
     /// way to become ready, and an enabled service should not wait for a disabled one.
-    private func check(_ dependency: DependencyDraft, of draft: ProcessDraft, target: ProcessDraft?, log: inout DiagnosticLog) {
+    private func check(
+        _ dependency: DependencyDraft, of draft: ProcessDraft, target: ProcessDraft?, log: inout DiagnosticLog
+    ) {
         guard let target else { return }
         let name = draft.service.name
         let path = "processes.\(name).depends_on.\(dependency.name)"
         switch dependency.condition {
         case .processLogReady where target.service.readyLogLine == nil:
-            log.error("\(path): process_log_ready needs a 'ready_log_line' on '\(target.service.name)'", at: dependency.position)
+            log.error(
+                "\(path): process_log_ready needs a 'ready_log_line' on '\(target.service.name)'",
+                at: dependency.position)
         case .processHealthy where target.readinessMechanisms.isEmpty:
             // pcinit counts a service with no readiness check as ready once it runs; upstream would
             // skip the dependent at run time (and reject the file under is_strict).
@@ -122,7 +136,8 @@ struct ServiceAssembly {
         }
         if target.service.disabled && !draft.service.disabled {
             log.strictError(
-                "\(path): '\(target.service.name)' is disabled; it starts only when named on the command line or started by hand", at: dependency.position)
+                "\(path): '\(target.service.name)' is disabled; it starts only when named on the command line or started by hand",
+                at: dependency.position)
         }
     }
 }

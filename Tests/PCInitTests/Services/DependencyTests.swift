@@ -100,7 +100,8 @@ struct DependencyTests {
         #expect(result.status == 0, "\(result)")
         let starts = try ["one", "two", "three", "four"].map { try #require(project.timestamp($0)) }
         #expect(starts.max()! - starts.min()! < 1.0, "starts spread over \(starts.max()! - starts.min()!) s")
-        #expect(result.duration < .seconds(10), "four 4 s services in parallel took \(result.duration) (in series: 16 s)")
+        #expect(
+            result.duration < .seconds(10), "four 4 s services in parallel took \(result.duration) (in series: 16 s)")
         let log = ServiceRun.messages(in: result.stderr)
         let lastStart = try #require(log.lastIndex { $0.contains(" started (pid") })
         let firstExit = try #require(log.firstIndex { $0.contains(" exited 0") })
