@@ -1,3 +1,4 @@
+import CInit
 import Foundation
 import Glibc
 import Testing
@@ -50,10 +51,10 @@ import Testing
         // Listening but never accepting: the kernel completes the handshake, nobody ever replies.
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         defer { Glibc.close(fd) }
-        let any = try #require(HealthSocketAddress(host: "127.0.0.1", port: 0))
+        let any = try #require(SocketAddress(host: "127.0.0.1", port: 0))
         #expect(any.withSockaddr { bind(fd, $0, $1) } == 0)
         #expect(listen(fd, 8) == 0)
-        let port = try #require(HealthSocketAddress.local(of: fd)).port
+        let port = try #require(SocketAddress.local(of: fd)).port
 
         let start = ContinuousClock.now
         let result = HealthCheckClient.check(address: .listen(host: "127.0.0.1", port: port), timeout: .seconds(1))
@@ -86,8 +87,8 @@ import Testing
     private func unusedPort() throws -> UInt16 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         defer { Glibc.close(fd) }
-        let any = try #require(HealthSocketAddress(host: "127.0.0.1", port: 0))
+        let any = try #require(SocketAddress(host: "127.0.0.1", port: 0))
         #expect(any.withSockaddr { bind(fd, $0, $1) } == 0)
-        return try #require(HealthSocketAddress.local(of: fd)).port
+        return try #require(SocketAddress.local(of: fd)).port
     }
 }

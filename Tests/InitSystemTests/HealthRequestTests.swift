@@ -43,13 +43,13 @@ import Testing
 
     @Test(.timeLimit(.minutes(1))) func peersOnLoopbackAreRecognisedInEveryForm() throws {
         for host in ["127.0.0.1", "127.255.3.4", "::1", "::ffff:127.0.0.1", "::ffff:127.9.9.9"] {
-            let address = try #require(HealthSocketAddress(host: host, port: 1))
+            let address = try #require(SocketAddress(host: host, port: 1))
             #expect(address.isLoopback, "\(host)")
         }
         for host in [
             "10.0.0.1", "192.0.2.2", "0.0.0.0", "128.0.0.1", "::", "::2", "::ffff:10.0.0.1", "fe80::1", "::127.0.0.1",
         ] {
-            let address = try #require(HealthSocketAddress(host: host, port: 1))
+            let address = try #require(SocketAddress(host: host, port: 1))
             #expect(!address.isLoopback, "\(host)")
         }
     }

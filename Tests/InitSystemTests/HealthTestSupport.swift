@@ -128,7 +128,7 @@ struct HTTPReply {
 /// Blocking client sockets with poll-bounded reads, so no test can hang.
 enum TestClient {
     static func connect(host: String = "127.0.0.1", port: UInt16) throws -> Int32 {
-        guard let address = HealthSocketAddress(host: host, port: port) else { throw TestFailure("bad host \(host)") }
+        guard let address = SocketAddress(host: host, port: port) else { throw TestFailure("bad host \(host)") }
         let fd = socket(address.family, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw TestFailure("socket: \(String(cString: strerror(errno)))") }
         if address.withSockaddr({ Glibc.connect(fd, $0, $1) }) != 0 {

@@ -1,3 +1,4 @@
+import CInit
 import Glibc
 import InitCore
 import Testing

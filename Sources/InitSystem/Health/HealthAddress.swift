@@ -29,7 +29,7 @@ public enum HealthAddress: Equatable, Sendable, CustomStringConvertible {
                 guard rest.hasPrefix(":") else { return nil }
                 portText = rest.dropFirst()
             }
-            guard HealthSocketAddress.family(of: String(hostText)) == AF_INET6 else { return nil }
+            guard SocketAddress.family(of: String(hostText)) == AF_INET6 else { return nil }
         } else {
             // Unbracketed text holds at most one colon: an IPv6 literal needs brackets to carry a port.
             let parts = text.split(separator: ":", omittingEmptySubsequences: false)
@@ -47,7 +47,7 @@ public enum HealthAddress: Equatable, Sendable, CustomStringConvertible {
         case "": return .listen(host: "::", port: port)
         case "localhost": return .listen(host: "127.0.0.1", port: port)
         default:
-            guard HealthSocketAddress.family(of: String(hostText)) != nil else { return nil }
+            guard SocketAddress.family(of: String(hostText)) != nil else { return nil }
             return .listen(host: String(hostText), port: port)
         }
     }

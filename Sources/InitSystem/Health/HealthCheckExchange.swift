@@ -17,7 +17,7 @@ enum HealthCheckExchange {
     static let replyLimit = 16 * 1024
 
     static func readyz(host: String, port: UInt16, deadline: Instant) -> Outcome {
-        guard let address = HealthSocketAddress(host: host, port: port) else { return .failed(EINVAL) }
+        guard let address = SocketAddress(host: host, port: port) else { return .failed(EINVAL) }
         let type = Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue)
         let fd = socket(address.family, type, 0)
         if fd < 0 { return .failed(errno) }
@@ -34,7 +34,7 @@ enum HealthCheckExchange {
         }
     }
 
-    private static func connect(_ fd: Int32, _ address: HealthSocketAddress, _ deadline: Instant) -> Outcome? {
+    private static func connect(_ fd: Int32, _ address: SocketAddress, _ deadline: Instant) -> Outcome? {
         let result = address.withSockaddr { Glibc.connect(fd, $0, $1) }
         if result == 0 { return nil }
         guard errno == EINPROGRESS || errno == EINTR else { return .failed(errno) }

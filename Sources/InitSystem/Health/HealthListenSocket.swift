@@ -8,7 +8,7 @@ enum HealthListenSocket {
     static let backlog: Int32 = 512
 
     static func open(host: String, port: UInt16) throws(SystemError) -> Int32 {
-        guard let address = HealthSocketAddress(host: host, port: port) else {
+        guard let address = SocketAddress(host: host, port: port) else {
             throw SystemError("health address \(host): not a numeric IP address", errno: EINVAL)
         }
         do throws(SystemError) {
@@ -16,7 +16,7 @@ enum HealthListenSocket {
         } catch {
             // No IPv6 in this kernel or namespace: serve IPv4 on every interface instead.
             let ipv6Missing = [EAFNOSUPPORT, EADDRNOTAVAIL, EPROTONOSUPPORT].contains(error.errno)
-            guard host == "::", ipv6Missing, let fallback = HealthSocketAddress(host: "0.0.0.0", port: port) else {
+            guard host == "::", ipv6Missing, let fallback = SocketAddress(host: "0.0.0.0", port: port) else {
                 throw error
             }
             Log.debug("health: IPv6 unavailable (\(error)); listening on 0.0.0.0:\(port)")
@@ -24,7 +24,7 @@ enum HealthListenSocket {
         }
     }
 
-    private static func bindAndListen(_ address: HealthSocketAddress, dualStack: Bool) throws(SystemError) -> Int32 {
+    private static func bindAndListen(_ address: SocketAddress, dualStack: Bool) throws(SystemError) -> Int32 {
         let type = Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue)
         let fd = socket(address.family, type, 0)
         if fd < 0 { throw SystemError("socket") }

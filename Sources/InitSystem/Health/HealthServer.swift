@@ -57,7 +57,7 @@ public final class HealthServer {
         self.source = source
         self.limits = limits
         listenFD = try HealthListenSocket.open(host: host, port: port)
-        boundPort = HealthSocketAddress.local(of: listenFD)?.port ?? port
+        boundPort = SocketAddress.local(of: listenFD)?.port ?? port
         do throws(SystemError) {
             listenWatch = try loop.watch(listenFD, for: UInt32(EPOLLIN.rawValue)) { [unowned self] _ in
                 self.acceptPending()
@@ -92,7 +92,7 @@ public final class HealthServer {
             }
             if fd >= 0 {
                 warnedAboutDescriptors = false
-                admit(fd, peer: HealthSocketAddress(storage: storage, length: length))
+                admit(fd, peer: SocketAddress(storage: storage, length: length))
                 continue
             }
             switch errno {
@@ -108,7 +108,7 @@ public final class HealthServer {
         }
     }
 
-    private func admit(_ fd: Int32, peer: HealthSocketAddress) {
+    private func admit(_ fd: Int32, peer: SocketAddress) {
         if connections.count >= limits.maxConnections {
             // Accept-and-close rather than leave it queued: a full backlog would keep the listener readable and
             // the loop spinning.

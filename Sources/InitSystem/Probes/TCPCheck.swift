@@ -21,10 +21,7 @@ final class TCPConnection {
     /// Connects without blocking; `done(nil)` once connected, `done(reason)` if it failed. `done` runs on
     /// a later loop turn unless the kernel answered at once (then before `connect` returns).
     func connect(_ done: @escaping (String?) -> Void) {
-        var address = peer.storage
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, peer.length) }
-        }
+        let result = peer.withSockaddr { Glibc.connect(fd, $0, $1) }
         if result == 0 { return done(nil) }
         // On loopback even a refused connect may start as EINPROGRESS and fail later through SO_ERROR.
         guard errno == EINPROGRESS || errno == EINTR else { return done(failure(errno)) }

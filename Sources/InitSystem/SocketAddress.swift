@@ -1,16 +1,20 @@
 import CInit
 import Glibc
 
-/// Why a probe's host/port could not become a socket address.
+/// Why a host/port could not become a socket address.
 struct AddressError: Error, CustomStringConvertible {
     var description: String
 }
 
-/// An IPv4 or IPv6 address and port, ready for `connect`.
+/// An IPv4 or IPv6 address and port: what probes connect to, the health listener binds to, and the kernel
+/// reports for peers.
 struct SocketAddress {
     var storage = sockaddr_storage()
     var length: socklen_t = 0
     var family: Int32 { Int32(storage.ss_family) }
+
+    /// Empty, to be filled by `setIPv4`/`setIPv6`.
+    private init() {}
 
     /// `host` may be a numeric IPv4/IPv6 address (IPv6 optionally in brackets), `localhost` or empty
     /// (both 127.0.0.1, without consulting any resolver), or a name. Names go through getaddrinfo, which
@@ -109,5 +113,80 @@ struct SocketAddress {
         }
         let ip = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return family == AF_INET6 ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+    }
+
+    // MARK: - Numeric addresses (the health listener and its client never resolve names)
+
+    /// AF_INET or AF_INET6 when `host` is a numeric literal of that family.
+    static func family(of host: String) -> Int32? {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 { return AF_INET }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, host, &v6) == 1 { return AF_INET6 }
+        return nil
+    }
+
+    /// A numeric IPv4 or IPv6 literal and a port (0 allowed: bind to any port); nil for anything else.
+    init?(host: String, port: UInt16) {
+        var ipv4 = in_addr()
+        var ipv6 = in6_addr()
+        if inet_pton(AF_INET, host, &ipv4) == 1 {
+            setIPv4(ipv4, port: Int(port))
+        } else if inet_pton(AF_INET6, host, &ipv6) == 1 {
+            setIPv6(ipv6, port: Int(port))
+        } else {
+            return nil
+        }
+    }
+
+    /// Wraps an address the kernel filled in (accept, getsockname).
+    init(storage: sockaddr_storage, length: socklen_t) {
+        self.storage = storage
+        self.length = length
+    }
+
+    var port: UInt16 {
+        withUnsafeBytes(of: storage) { raw in
+            switch family {
+            case AF_INET: UInt16(bigEndian: raw.load(as: sockaddr_in.self).sin_port)
+            case AF_INET6: UInt16(bigEndian: raw.load(as: sockaddr_in6.self).sin6_port)
+            default: 0
+            }
+        }
+    }
+
+    /// 127.0.0.0/8, ::1, or an IPv4-mapped 127.x (what a dual-stack socket reports for IPv4 loopback peers).
+    var isLoopback: Bool {
+        withUnsafeBytes(of: storage) { raw in
+            switch family {
+            case AF_INET:
+                return withUnsafeBytes(of: raw.load(as: sockaddr_in.self).sin_addr) { $0[0] == 127 }
+            case AF_INET6:
+                return withUnsafeBytes(of: raw.load(as: sockaddr_in6.self).sin6_addr) { bytes in
+                    let zeroPrefix = bytes[0..<10].allSatisfy { $0 == 0 }
+                    let loopback6 = zeroPrefix && bytes[10..<15].allSatisfy { $0 == 0 } && bytes[15] == 1
+                    let mapped127 = zeroPrefix && bytes[10] == 0xFF && bytes[11] == 0xFF && bytes[12] == 127
+                    return loopback6 || mapped127
+                }
+            default:
+                return false
+            }
+        }
+    }
+
+    func withSockaddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
+        withUnsafeBytes(of: storage) { raw in
+            body(raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), length)
+        }
+    }
+
+    /// The local address bound to `fd`.
+    static func local(of fd: Int32) -> SocketAddress? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let result = withUnsafeMutableBytes(of: &storage) { raw in
+            getsockname(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), &length)
+        }
+        return result == 0 ? SocketAddress(storage: storage, length: length) : nil
     }
 }
