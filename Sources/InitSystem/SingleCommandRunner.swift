@@ -10,11 +10,17 @@ public final class SingleCommandRunner {
         public var arguments: [String]
         public var grace: Duration
         public var signals: InheritedSignals
+        /// A health listener, only when asked for (`--health-addr`/`PCINIT_HEALTH_ADDR`): like tini, this mode
+        /// opens nothing by default.
+        public var healthAddress: HealthAddress?
 
-        public init(arguments: [String], grace: Duration, signals: InheritedSignals) {
+        public init(
+            arguments: [String], grace: Duration, signals: InheritedSignals, healthAddress: HealthAddress? = nil
+        ) {
             self.arguments = arguments
             self.grace = grace
             self.signals = signals
+            self.healthAddress = healthAddress
         }
     }
 
@@ -23,6 +29,11 @@ public final class SingleCommandRunner {
     private var childResult: ChildTermination?
     private var killTimer: EventLoop.Timer?
     private var exitCode: Int32 = 0
+    private var startedAt: Instant?
+    /// A stop signal was forwarded: /readyz says 503 from then on, so load balancers drain.
+    private var stopForwarded = false
+    private var reapedTotal = 0
+    private var healthServer: HealthServer?
 
     /// Runs the command to completion; returns pcinit's exit code.
     public static func run(_ settings: Settings) -> Int32 {
@@ -44,14 +55,16 @@ public final class SingleCommandRunner {
             return error.shellExitCode
         }
         if let terminal { close(terminal) }
+        startedAt = MonotonicClock.now()
         Log.debug("started \(settings.arguments[0]) (pid \(childPID))")
         // The child has the inherited fds now; pcinit keeps none of them, and pins no mount.
         pci_close_range_from(3)
         chdir("/")
         // Our own descriptors are made only now (signals stay queued in the mask meanwhile).
         do {
-            let reader = try SignalReader()
             let loop = try EventLoop()
+            openHealthServer(loop)
+            let reader = try SignalReader()
             return runLoop(loop: loop, reader: reader)
         } catch {
             Log.error("\(error)")
@@ -72,7 +85,18 @@ public final class SingleCommandRunner {
         // A child that exited before the signalfd existed left its SIGCHLD queued; read it now.
         handleSignals(reader.drain(), loop: loop)
         loop.run()
+        healthServer?.close()
         return exitCode
+    }
+
+    /// Before the signalfd exists: once pcinit is seen handling signals, its health port is bound too.
+    private func openHealthServer(_ loop: EventLoop) {
+        guard let address = settings.healthAddress, case .listen = address else { return }
+        do {
+            healthServer = try HealthServer(loop: loop, address: address, source: self)
+        } catch {
+            Log.warning("health endpoint \(address) not available: \(error)")
+        }
     }
 
     private func handleSignals(_ signals: [signalfd_siginfo], loop: EventLoop) {
@@ -88,6 +112,7 @@ public final class SingleCommandRunner {
                 // Only a terminal sends these, and it sends them to its foreground group (the child's).
                 Log.debug("\(Signals.name(signal)) not forwarded")
             } else if childResult == nil {
+                if signal == SIGTERM || signal == SIGINT || signal == SIGQUIT { stopForwarded = true }
                 forwardToChild(signal)
             } else if signal == SIGTERM || signal == SIGINT || signal == SIGQUIT {
                 Log.debug("\(Signals.name(signal)) during cleanup: killing what is left now")
@@ -107,6 +132,7 @@ public final class SingleCommandRunner {
 
     private func reapChildren(loop: EventLoop) {
         let outcome = Reaper.reapAll { pid, termination in
+            reapedTotal += 1
             if pid == childPID {
                 childResult = termination
                 exitCode = termination.shellCode
@@ -128,6 +154,37 @@ public final class SingleCommandRunner {
                 Descendants.signalAll(SIGKILL)
             }
         }
+    }
+}
+
+// MARK: - Health (only with an explicit health address)
+
+extension SingleCommandRunner: HealthSource {
+    public var isReady: Bool { childResult == nil && !stopForwarded }
+    public var isStopping: Bool { stopForwarded || childResult != nil }
+
+    /// The command as the one service: named after its program, as `pcinit status` would show it.
+    private var commandStatus: ServiceStatus {
+        let name = settings.arguments[0].split(separator: "/").last.map(String.init) ?? "command"
+        guard let childResult else {
+            return ServiceStatus(name: name, state: .running, ready: isReady, pid: childPID, startedAt: startedAt)
+        }
+        let code = childResult.shellCode
+        return ServiceStatus(
+            name: name, state: code == 0 ? .completed : .failed, lastExit: childResult, exitCode: code,
+            startedAt: startedAt)
+    }
+
+    public func statusBody() -> String {
+        HealthReport.statusJSON(
+            services: [commandStatus], ready: isReady, stopping: isStopping, now: MonotonicClock.now()
+        ).rendered()
+    }
+
+    public func metricsBody() -> String {
+        HealthReport.metrics(
+            services: [commandStatus], ready: isReady, stopping: isStopping, reapedTotal: reapedTotal,
+            now: MonotonicClock.now())
     }
 }
 

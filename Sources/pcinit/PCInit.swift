@@ -79,9 +79,19 @@ struct PCInit {
             Log.error("nothing to run: no config file found and no command given (see pcinit --help)")
             return 2
         }
+        // Like tini this mode opens no port, unless an address is given explicitly (for HEALTHCHECK --check).
+        var healthAddress: HealthAddress?
+        if let text = options.global.healthAddr ?? ProcessEnvironment.value("PCINIT_HEALTH_ADDR") {
+            guard let address = HealthAddress.parse(text) else {
+                Log.error("health address \"\(text)\" is not valid (examples: [::]:8558, 127.0.0.1:9000, off)")
+                return 2
+            }
+            healthAddress = address
+        }
         becomeSubreaperUnlessInit()
         let grace = durationSetting("PCINIT_GRACE") ?? .seconds(5)
-        return SingleCommandRunner.run(.init(arguments: command, grace: grace, signals: signals))
+        return SingleCommandRunner.run(
+            .init(arguments: command, grace: grace, signals: signals, healthAddress: healthAddress))
     }
 
     /// Not PID 1 (Fly's init above us, `docker run --init`, a shared pid namespace): orphans of our tree
