@@ -69,7 +69,6 @@ public final class ServiceRuntime {
     var deadlineTimer: EventLoop.Timer?
     var stopBegan: Instant?
     var exitCode: Int32?
-    var orphanKillTimer: EventLoop.Timer?
     var healthServer: HealthServer?
     var controlServer: ControlServer?
     /// Set while a control request is dispatched: the supervisor's `.controlReply` lands here.
@@ -115,7 +114,8 @@ public final class ServiceRuntime {
         openControlServer()
         dispatch(.begin)
         loop.run()
-        for relay in relays { relay.readAvailable() }
+        // Every writer is gone: what is still in the pipes is finite, so read it all, even past the bound.
+        for relay in relays { relay.drainAtExit() }
         stdout.flushBlocking()
         stderr.flushBlocking()
         for socket in notifySockets.values { socket.close() }
@@ -380,7 +380,7 @@ public final class ServiceRuntime {
         if let stopBegan, stopBegan + settings.stopTimeout < killAt { killAt = stopBegan + settings.stopTimeout }
         Log.info("services are down; stopping processes that belong to no service")
         Descendants.signalAll(SIGTERM)
-        orphanKillTimer = loop.schedule(at: killAt) {
+        loop.schedule(at: killAt) {
             Log.warning("processes still running after the grace period: SIGKILL")
             Descendants.signalAll(SIGKILL)
         }

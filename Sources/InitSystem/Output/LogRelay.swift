@@ -61,21 +61,33 @@ public final class LogRelay {
     /// Reads what the pipe holds now; called on readiness, and before reporting an exit so the last lines
     /// come before the exit message.
     public func readAvailable() {
-        guard !isClosed, !paused else { return }
+        guard !paused else { return }
+        read(untilCongested: true)
+    }
+
+    /// At exit, when every writer is gone: reads what is left whatever the output's congestion.
+    public func drainAtExit() {
+        paused = false
+        read(untilCongested: false)
+    }
+
+    private func read(untilCongested: Bool) {
         while !isClosed {
-            let n = Self.readBuffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = Self.readBuffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n > 0 {
                 consume(count: n)
-                if output.isCongested {
+                if untilCongested && output.isCongested {
                     pause()
                     return
                 }
-                if n < LogRelay.readBytes { return }
+                // A short read drained the pipe for now; at exit keep going to EOF, which flushes a last partial line.
+                if untilCongested && n < LogRelay.readBytes { return }
             } else if n == 0 {
                 finish()
             } else if errno == EINTR {
                 continue
             } else if errno == EAGAIN {
+                if !untilCongested { finish() }
                 return
             } else {
                 finish()

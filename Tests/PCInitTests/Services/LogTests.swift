@@ -86,6 +86,33 @@ struct LogTests {
         #expect(payload.map(\.count).reduce(0, +) == size, "bytes lost: \(payload.map(\.count))")
     }
 
+    /// A slow reader of pcinit's stdout: the relay stops reading (backpressure) and the service exits while
+    /// its last lines still sit in its pipe. They must all come out before pcinit exits.
+    @Test func aSlowReaderStillGetsEveryLineAfterTheServiceExits() async throws {
+        let count = 60_000
+        let project = try ServiceProject(
+            "slowreader",
+            """
+            processes:
+              burst:
+                command: ["seq", "1", "\(count)"]
+            x-pcinit:
+              health_addr: "off"
+            """)
+        // pcinit's stdout is a pipe nobody reads for a second: far more than pipe + queue bound is written.
+        let script = #""$0" "$@" | { sleep 1; cat; } > "$PCINIT_OUT""#
+        let output = project.path + "/relayed.txt"
+        let result = try await Subprocess.run(
+            ["sh", "-c", script, Paths.pcinit] + project.arguments(),
+            environment: .clean.with(["PCINIT_OUT": output]),
+            workingDirectory: project.path,
+            timeout: .seconds(30))
+        #expect(result.status == 0, "\(result)")
+        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == count, "\(lines.count) of \(count) lines relayed")
+        #expect(lines.last == "burst | \(count)", "last line: \(lines.last ?? "none")")
+    }
+
     @Test(.needsPIDNamespace)
     func serviceOutputIsPrefixedAndPCInitMessagesGoToStderr() async throws {
         let project = try ServiceProject(
