@@ -26,6 +26,9 @@ public enum Log {
     /// Set once at start-up; pcinit is single-threaded.
     nonisolated(unsafe) public static var level: Level = .info
     nonisolated(unsafe) public static var prefix = "pcinit | "
+    /// Where messages go instead of a direct write to fd 2: config mode routes them through its stderr
+    /// queue, so they stay in order with relayed service lines and a slow reader never blocks the loop.
+    nonisolated(unsafe) public static var sink: ((String) -> Void)?
 
     public static func error(_ message: @autoclosure () -> String) { emit(.error, message) }
     public static func warning(_ message: @autoclosure () -> String) { emit(.warning, message) }
@@ -34,7 +37,8 @@ public enum Log {
 
     private static func emit(_ at: Level, _ message: () -> String) {
         guard at <= level else { return }
-        writeAll(fd: 2, prefix + message() + "\n")
+        let line = prefix + message() + "\n"
+        if let sink { sink(line) } else { writeAll(fd: 2, line) }
     }
 
     /// Writes every byte, retrying on EINTR and short writes; gives up silently on other errors

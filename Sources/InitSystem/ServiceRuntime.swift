@@ -112,8 +112,11 @@ public final class ServiceRuntime {
         }
         openHealthServer()
         openControlServer()
+        Log.sink = { [unowned self] line in self.stderr.write(line.utf8) }
         dispatch(.begin)
         loop.run()
+        // From here on messages go straight to fd 2 again; what is queued is flushed below.
+        Log.sink = nil
         // Every writer is gone: what is still in the pipes is finite, so read it all, even past the bound.
         for relay in relays { relay.drainAtExit() }
         stdout.flushBlocking()
