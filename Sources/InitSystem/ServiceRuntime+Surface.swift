@@ -111,11 +111,14 @@ extension ServiceRuntime {
             selected.append(index)
         }
         if selected.isEmpty { selected = Array(names.indices) }
-        // `-n N` is per service, as `docker compose logs --tail N`; services come in config order.
-        var entries: [LogEntry] = []
+        // `-n N` is per service, as `docker compose logs --tail N`; lines come in the order they were relayed.
+        var numbered: [(sequence: Int, entry: LogEntry)] = []
         for index in selected {
-            entries += rings[index].last(request.lines).map { LogEntry(service: names[index], line: $0) }
+            numbered += rings[index].numberedLines(request.lines).map {
+                ($0.sequence, LogEntry(service: names[index], line: $0.text))
+            }
         }
+        let entries = numbered.sorted { $0.sequence < $1.sequence }.map(\.entry)
         connection.reply(id: id, result: LogEntry.result(entries))
         guard request.follow else { return }
         followers.append((connection, Set(selected)))

@@ -3,11 +3,17 @@
 public final class LineRing {
     /// One relayed batch: `prefixLength` bytes of `name | ` before each line, each line ends with "\n".
     private struct Batch {
+        /// The process-wide sequence number of the batch's first line: merging rings by it gives the order
+        /// in which lines were relayed.
+        var firstSequence: Int
         var bytes: [UInt8]
         /// Offset just past each line's newline.
         var lineEnds: [Int32]
         var prefixLength: Int
     }
+
+    /// Counts every line relayed by any ring (pcinit is single-threaded).
+    nonisolated(unsafe) private static var nextSequence = 0
 
     public let capacity: Int
     private var batches: [Batch] = []
@@ -22,6 +28,8 @@ public final class LineRing {
     /// Keeps a batch of `prefix line\n` records whose ends are `lineEnds`.
     public func append(batch bytes: [UInt8], lineEnds: [Int32], prefixLength: Int) {
         total += lineEnds.count
+        let firstSequence = Self.nextSequence
+        Self.nextSequence += lineEnds.count
         if let observer {
             var start = 0
             for end in lineEnds.map(Int.init) {
@@ -30,7 +38,8 @@ public final class LineRing {
             }
         }
         guard capacity > 0, !lineEnds.isEmpty else { return }
-        batches.append(Batch(bytes: bytes, lineEnds: lineEnds, prefixLength: prefixLength))
+        batches.append(
+            Batch(firstSequence: firstSequence, bytes: bytes, lineEnds: lineEnds, prefixLength: prefixLength))
         lineCount += lineEnds.count
         // Drop whole batches that lie entirely beyond the last `capacity` lines.
         var drop = 0
@@ -49,13 +58,16 @@ public final class LineRing {
     }
 
     /// Oldest first; at most the last `limit` lines (and never more than `capacity`).
-    public func last(_ limit: Int? = nil) -> [String] {
-        var lines: [String] = []
+    public func last(_ limit: Int? = nil) -> [String] { numberedLines(limit).map(\.text) }
+
+    /// Like `last`, with each line's process-wide sequence number, to interleave several services' lines.
+    public func numberedLines(_ limit: Int? = nil) -> [(sequence: Int, text: String)] {
+        var lines: [(sequence: Int, text: String)] = []
         for batch in batches {
             var start = 0
-            for end in batch.lineEnds.map(Int.init) {
+            for (index, end) in batch.lineEnds.map(Int.init).enumerated() {
                 let text = batch.bytes[(start + batch.prefixLength)..<(end - 1)]
-                lines.append(String(decoding: text, as: UTF8.self))
+                lines.append((batch.firstSequence + index, String(decoding: text, as: UTF8.self)))
                 start = end
             }
         }
