@@ -35,26 +35,14 @@ extension YAMLParser {
                 skipInlineBlanks()
                 if Byte.isBreak(peek) {
                     // Blanks before a line break are not content.
-                    consumeBreak()
-                    let emptyLines = try skipFoldedLines(quoteStart: start, name: name)
-                    if emptyLines == 0 {
-                        text.append(Byte.space)
-                    } else {
-                        text.append(contentsOf: repeatElement(Byte.lineFeed, count: emptyLines))
-                    }
+                    try foldLineBreak(into: &text, quoteStart: start, name: name)
                 } else {
                     text.append(contentsOf: bytes[runStart..<pos])
                 }
                 continue
             }
             if Byte.isBreak(b) {
-                consumeBreak()
-                let emptyLines = try skipFoldedLines(quoteStart: start, name: name)
-                if emptyLines == 0 {
-                    text.append(Byte.space)
-                } else {
-                    text.append(contentsOf: repeatElement(Byte.lineFeed, count: emptyLines))
-                }
+                try foldLineBreak(into: &text, quoteStart: start, name: name)
                 continue
             }
             let runStart = pos
@@ -74,6 +62,21 @@ extension YAMLParser {
         return YAMLNode(
             .scalar(text: String(decoding: text, as: UTF8.self), style: isDouble ? .doubleQuoted : .singleQuoted),
             location: start)
+    }
+
+    /// A line break inside quotes folds to one space, or to one newline per empty line that follows.
+    private mutating func foldLineBreak(
+        into text: inout [UInt8],
+        quoteStart: SourceLocation,
+        name: String
+    ) throws(YAMLError) {
+        consumeBreak()
+        let emptyLines = try skipFoldedLines(quoteStart: quoteStart, name: name)
+        if emptyLines == 0 {
+            text.append(Byte.space)
+        } else {
+            text.append(contentsOf: repeatElement(Byte.lineFeed, count: emptyLines))
+        }
     }
 
     /// After a line break inside quotes: skips the next lines' leading blanks and returns how many of those
