@@ -89,6 +89,7 @@ import Testing
     @Test func mainStartsOnceEveryServiceIsReadyAndItsExitEndsTheRun() {
         var h = Harness(
             [service("db") { $0.readyLogLine = "ready" }, service("migrate")], mainCommand: .exec(["app", "serve"]))
+        #expect(h.supervisor.mainCommandID == 2)
         #expect(h.supervisor.spec(2).name == "main")
         #expect(h.supervisor.spec(2).command == .exec(["app", "serve"]))
         #expect(h.send(.begin) == [.spawn(0), .spawn(1)])

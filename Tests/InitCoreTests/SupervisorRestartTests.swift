@@ -25,6 +25,8 @@ import Testing
         #expect(h.spawned("worker", pid: 200, at: 2) == [.log("worker started (pid 200)")])
         #expect(h.status("worker").restarts == 1)
         #expect(h.status("worker").pid == 200)
+        #expect(h.status("worker").startedAt == at(2))
+        #expect(h.status("worker").lastExit == .exited(0))
     }
 
     @Test func onFailureRestartsFailuresOnly() {

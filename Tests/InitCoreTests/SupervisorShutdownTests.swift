@@ -230,4 +230,17 @@ import Testing
                 .log("stopping all services: SIGTERM received"), .log("web cancelled"), .exit(code: 0),
             ])
     }
+
+    @Test func aProcessSpawnedAfterEscalationIsKilledWithoutGrace() {
+        var h = Harness([service("db"), service("web")])
+        h.send(.begin)
+        h.spawned("db")
+        h.send(.stopRequested(signal: 15))
+        h.send(.stopRequested(signal: 15))
+        #expect(
+            h.spawned("web") == [
+                .log("web started (pid 101)"), .log("web killed (stop escalated)"),
+                .signal(pid: 101, signal: 9, toGroup: true),
+            ])
+    }
 }

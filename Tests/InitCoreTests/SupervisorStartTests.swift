@@ -223,4 +223,13 @@ import Testing
         #expect(h.state("a") == .pending)
         #expect(!h.supervisor.isReady)
     }
+
+    @Test func stateNamesAreStableLowercaseStrings() {
+        #expect(
+            ServiceState.allCases.map(\.rawValue) == [
+                "pending", "starting", "running", "launching", "launched", "restarting", "stopping", "completed",
+                "failed",
+                "stopped", "skipped", "disabled",
+            ])
+    }
 }

@@ -104,6 +104,9 @@ public struct Supervisor: Sendable {
 
     public func service(named name: String) -> ServiceID? { records.firstIndex { $0.name == name } }
 
+    /// The main command's service (always the last one), or nil in config mode.
+    public var mainCommandID: ServiceID? { mainID }
+
     /// What to spawn for `id`.
     public func spec(_ id: ServiceID) -> ServiceConfig { records[id].spec }
 
