@@ -137,22 +137,27 @@ final class Subprocess: @unchecked Sendable {
         let program = arguments[0]
         let err = program.withCString { path in
             directory.withCString { directory in
-                var request = pci_spawn_request(
-                    path: path,
-                    argv: argv.pointer,
-                    envp: envp.pointer,
-                    working_dir: directory,
-                    search_path: program.contains("/") ? 0 : 1,
-                    new_process_group: 1,
-                    tty_fd: -1,
-                    stdin_fd: stdinFD,
-                    stdout_fd: stdoutFD,
-                    stderr_fd: stderrFD,
-                    close_from: 3,
-                    child_mask: &mask,
-                    default_signals: &defaults
-                )
-                return pci_spawn(&request, &child)
+                // The sigsets must outlive the request that points at them.
+                withUnsafePointer(to: &mask) { childMask in
+                    withUnsafePointer(to: &defaults) { defaultSignals in
+                        var request = pci_spawn_request(
+                            path: path,
+                            argv: argv.pointer,
+                            envp: envp.pointer,
+                            working_dir: directory,
+                            search_path: program.contains("/") ? 0 : 1,
+                            new_process_group: 1,
+                            tty_fd: -1,
+                            stdin_fd: stdinFD,
+                            stdout_fd: stdoutFD,
+                            stderr_fd: stderrFD,
+                            close_from: 3,
+                            child_mask: childMask,
+                            default_signals: defaultSignals
+                        )
+                        return pci_spawn(&request, &child)
+                    }
+                }
             }
         }
         guard err == 0 else {
