@@ -13,18 +13,8 @@ import Testing
     }()
 
     func load(_ names: String..., environment: [String: String] = [:]) -> ConfigLoadResult {
-        let loader = ConfigLoader(
-            environment: environment, workingDirectory: Self.directory,
-            readFile: { path in
-                guard FileManager.default.fileExists(atPath: path) else { return .missing }
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                    return .unreadable(reason: "not UTF-8")
-                }
-                return .text(text)
-            },
-            parseYAML: ConfigTestYAML.parse
-        )
-        return loader.load(files: names)
+        ConfigLoader(environment: environment, workingDirectory: Self.directory, readFile: readRealFile)
+            .load(files: names)
     }
 
     func names(_ result: ConfigLoadResult) -> [String] { result.config?.services.map(\.name) ?? [] }

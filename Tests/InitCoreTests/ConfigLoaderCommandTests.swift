@@ -119,8 +119,12 @@ import Testing
                 command: |
                   echo one
                   echo two
+
             """)
         #expect(result.service("job")?.command == .shell("echo one\necho two\n"))
+        // At the very end of input there is no line break to keep (PyYAML agrees).
+        let atEnd = loadConfig("processes:\n  job:\n    command: |\n      echo one\n      echo two")
+        #expect(atEnd.service("job")?.command == .shell("echo one\necho two"))
     }
 
     @Test func workingDirIsResolvedAgainstPcinitsDirectory() {

@@ -13,16 +13,8 @@ import Testing
     }()
 
     func load(_ name: String, environment: [String: String] = [:]) -> ConfigLoadResult {
-        ConfigLoader(
-            environment: environment, workingDirectory: Self.directory,
-            readFile: { path in
-                guard FileManager.default.fileExists(atPath: path) else { return .missing }
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                    return .unreadable(reason: "not UTF-8")
-                }
-                return .text(text)
-            }
-        ).load(files: [name])
+        ConfigLoader(environment: environment, workingDirectory: Self.directory, readFile: readRealFile)
+            .load(files: [name])
     }
 
     @Test func tenantStackLoads() throws {

@@ -1,3 +1,4 @@
+import Foundation
 @testable import InitCore
 
 /// An in-memory file system and environment for loader tests; the project lives in `/app`.
@@ -21,12 +22,18 @@ struct ConfigTestHarness {
             readFile: { path in
                 if unreadable.contains(path) { return .unreadable(reason: "permission denied") }
                 return files[path].map { .text($0) } ?? .missing
-            },
-            parseYAML: ConfigTestYAML.parse
+            }
         )
     }
 
     func load(_ names: [String] = ["process-compose.yml"]) -> ConfigLoadResult { loader.load(files: names) }
+}
+
+/// Reads a real file for loader tests that use the corpus and example files on disk.
+func readRealFile(_ path: String) -> FileContents {
+    guard FileManager.default.fileExists(atPath: path) else { return .missing }
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return .unreadable(reason: "not UTF-8") }
+    return .text(text)
 }
 
 extension ConfigLoadResult {

@@ -10,15 +10,8 @@ import Testing
         .deletingLastPathComponent().path
 
     static func load(_ example: String) -> ConfigLoadResult {
-        let loader = ConfigLoader(
-            environment: ["PATH": "/usr/bin:/bin"],
-            workingDirectory: root,
-            readFile: { path in
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return .missing }
-                return .text(text)
-            }
-        )
-        return loader.load(files: ["examples/\(example)/process-compose.yml"])
+        ConfigLoader(environment: ["PATH": "/usr/bin:/bin"], workingDirectory: root, readFile: readRealFile)
+            .load(files: ["examples/\(example)/process-compose.yml"])
     }
 
     @Test(arguments: ["quickstart", "web-stack", "tenant-stack"])

@@ -3,7 +3,6 @@
 struct ConfigDocuments {
     var readFile: (String) -> FileContents
     var lookup: (String) -> String?
-    var parseYAML: ConfigLoader.ParseYAML
     /// Display names of the files read, in merge order.
     var loadedFiles: [String] = []
 
@@ -83,7 +82,7 @@ struct ConfigDocuments {
     private func parseYAML(_ text: String, file: String, log: inout DiagnosticLog) -> ConfigNode? {
         let document: YAMLNode?
         do {
-            document = try parseYAML(text, file)
+            document = try YAMLReader.parse(text, file: file)
         } catch {
             log.error(error.message, at: SourcePosition(file: file, location: error.location))
             return nil

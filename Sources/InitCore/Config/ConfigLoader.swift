@@ -7,25 +7,11 @@ public struct ConfigLoader {
     public var workingDirectory: String
     /// Reads a file by absolute path.
     public var readFile: (String) -> FileContents
-    /// The YAML reader: `YAMLReader.parse` unless a test swaps it.
-    var parseYAML: ParseYAML
-
-    public typealias ParseYAML = (_ text: String, _ file: String) throws(YAMLError) -> YAMLNode?
 
     public init(environment: [String: String], workingDirectory: String, readFile: @escaping (String) -> FileContents) {
-        self.init(
-            environment: environment, workingDirectory: workingDirectory, readFile: readFile,
-            parseYAML: YAMLReader.parse)
-    }
-
-    init(
-        environment: [String: String], workingDirectory: String, readFile: @escaping (String) -> FileContents,
-        parseYAML: @escaping ParseYAML
-    ) {
         self.environment = environment
         self.workingDirectory = workingDirectory
         self.readFile = readFile
-        self.parseYAML = parseYAML
     }
 
     /// Reads `files` (later ones override earlier ones), expands, merges, validates. Every problem
@@ -45,7 +31,7 @@ public struct ConfigLoader {
         let dotEnvValues = Dictionary(dotEnv, uniquingKeysWith: { _, b in b })
         let lookup: (String) -> String? = { dotEnvValues[$0] ?? environment[$0] }
 
-        var documents = ConfigDocuments(readFile: readFile, lookup: lookup, parseYAML: parseYAML)
+        var documents = ConfigDocuments(readFile: readFile, lookup: lookup)
         let explicit = Set(files.map { ConfigPath.join(workingDirectory, $0) })
         var roots: [ConfigNode] = []
         for file in files {
