@@ -3,7 +3,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -47,42 +51,141 @@ int pci_default_signal(int sig) { return signal(sig, SIG_DFL) == SIG_ERR ? -1 : 
 int pci_sigrtmin(void) { return SIGRTMIN; }
 int pci_sigrtmax(void) { return SIGRTMAX; }
 
-int pci_spawn(const pci_spawn_request *r, pid_t *pid) {
-    posix_spawnattr_t attr;
-    posix_spawn_file_actions_t actions;
-    int err = posix_spawnattr_init(&attr);
-    if (err) return err;
-    err = posix_spawn_file_actions_init(&actions);
-    if (err) { posix_spawnattr_destroy(&attr); return err; }
+int pci_get_rlimit(int resource, unsigned long long *soft, unsigned long long *hard) {
+    struct rlimit limit;
+    if (getrlimit(resource, &limit) != 0) return -1;
+    *soft = limit.rlim_cur;
+    *hard = limit.rlim_max;
+    return 0;
+}
 
-    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-    if (r->new_process_group) {
-        flags |= POSIX_SPAWN_SETPGROUP;
-        posix_spawnattr_setpgroup(&attr, 0);
+int pci_set_rlimit(int resource, unsigned long long soft, unsigned long long hard) {
+    struct rlimit limit = {.rlim_cur = soft, .rlim_max = hard};
+    return setrlimit(resource, &limit);
+}
+
+// What the child reports back through shared memory (CLONE_VM) before the parent resumes (CLONE_VFORK).
+struct spawn_child {
+    const pci_spawn_request *request;
+    int error;
+    int step;
+};
+
+static int child_fail(struct spawn_child *child, int step) {
+    child->error = errno ? errno : EINVAL;
+    child->step = step;
+    _exit(127);
+}
+
+// dup2 keeps FD_CLOEXEC off the copy, but dup2(fd, fd) is a no-op: then clear the flag by hand.
+static int move_fd(int from, int to) {
+    if (from < 0) return 0;
+    if (from == to) return fcntl(to, F_SETFD, 0);
+    return dup2(from, to) < 0 ? -1 : 0;
+}
+
+// execvp's rule, on the caller's PATH: try each directory; remember EACCES; stop at other real errors.
+static void exec_searching(const pci_spawn_request *r) {
+    if (!r->search_path || strchr(r->path, '/')) {
+        execve(r->path, r->argv, r->envp);
+        return;
     }
-    posix_spawnattr_setflags(&attr, flags);
-    posix_spawnattr_setsigmask(&attr, r->child_mask);
-    // glibc's spawn child sets its internal signals (32, 33) to SIG_IGN unless they are in the default
-    // set, and sigaddset refuses them; set their bits directly so the child matches fork+exec.
-    sigset_t defaults = *r->default_signals;
-    unsigned long *words = (unsigned long *)&defaults;
-    const int bits = 8 * sizeof(unsigned long);
-    for (int sig = 32; sig < SIGRTMIN; sig++) words[(sig - 1) / bits] |= 1UL << ((sig - 1) % bits);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-
-    if (r->stdin_fd >= 0) err = err ? err : posix_spawn_file_actions_adddup2(&actions, r->stdin_fd, 0);
-    if (r->stdout_fd >= 0) err = err ? err : posix_spawn_file_actions_adddup2(&actions, r->stdout_fd, 1);
-    if (r->stderr_fd >= 0) err = err ? err : posix_spawn_file_actions_adddup2(&actions, r->stderr_fd, 2);
-    if (r->close_from > 0) err = err ? err : posix_spawn_file_actions_addclosefrom_np(&actions, r->close_from);
-    if (r->working_dir) err = err ? err : posix_spawn_file_actions_addchdir_np(&actions, r->working_dir);
-    if (r->tty_fd >= 0 && r->new_process_group)
-        err = err ? err : posix_spawn_file_actions_addtcsetpgrp_np(&actions, r->tty_fd);
-
-    if (!err) {
-        err = r->search_path ? posix_spawnp(pid, r->path, &actions, &attr, r->argv, r->envp)
-                             : posix_spawn(pid, r->path, &actions, &attr, r->argv, r->envp);
+    size_t name_length = strlen(r->path);
+    char candidate[4096];
+    int saw_eacces = 0;
+    const char *dir = r->search_path;
+    for (;;) {
+        const char *end = strchr(dir, ':');
+        size_t dir_length = end ? (size_t)(end - dir) : strlen(dir);
+        // An empty entry means the current directory.
+        if (dir_length + name_length + 2 <= sizeof candidate) {
+            size_t at = 0;
+            if (dir_length == 0) candidate[at++] = '.';
+            memcpy(candidate + at, dir, dir_length);
+            at += dir_length;
+            candidate[at++] = '/';
+            memcpy(candidate + at, r->path, name_length + 1);
+            execve(candidate, r->argv, r->envp);
+            switch (errno) {
+            case EACCES: saw_eacces = 1; break;
+            case ENOENT: case ENOTDIR: case ESTALE: case ENODEV: case ETIMEDOUT: break;
+            default: return;
+            }
+        }
+        if (!end) break;
+        dir = end + 1;
     }
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    return err;
+    errno = saw_eacces ? EACCES : ENOENT;
+}
+
+static int spawn_child_main(void *argument) {
+    struct spawn_child *child = argument;
+    const pci_spawn_request *r = child->request;
+    errno = 0;
+    // Every signal is blocked here (the caller blocks them all), so nothing runs the parent's handlers on
+    // this shared memory. Caught signals go back to SIG_DFL (exec would do it, but a signal arriving between
+    // unblocking and exec must not run a handler here), and so do the ones asked for. glibc keeps 32 and 33
+    // for itself and refuses them; they are SIG_DFL in pcinit anyway.
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig == SIGKILL || sig == SIGSTOP || sig == 32 || sig == 33) continue;
+        struct sigaction old;
+        if (sigaction(sig, NULL, &old) != 0) continue;
+        int caught = (old.sa_flags & SA_SIGINFO) || (old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN);
+        if (caught || sigismember(r->default_signals, sig) == 1) {
+            struct sigaction dfl;
+            memset(&dfl, 0, sizeof dfl);
+            dfl.sa_handler = SIG_DFL;
+            sigaction(sig, &dfl, NULL);
+        }
+    }
+    if (r->new_process_group && setpgid(0, 0) != 0) return child_fail(child, PCI_SPAWN_STEP_PROCESS_GROUP);
+    // SIGTTOU is blocked, so a background group may take the terminal.
+    if (r->tty_fd >= 0 && r->new_process_group && tcsetpgrp(r->tty_fd, getpid()) != 0)
+        return child_fail(child, PCI_SPAWN_STEP_TERMINAL);
+    if (move_fd(r->stdin_fd, 0) != 0 || move_fd(r->stdout_fd, 1) != 0 || move_fd(r->stderr_fd, 2) != 0)
+        return child_fail(child, PCI_SPAWN_STEP_STDIO);
+    if (r->working_dir && chdir(r->working_dir) != 0) return child_fail(child, PCI_SPAWN_STEP_WORKING_DIR);
+    if (r->close_from > 0) syscall(SYS_close_range, (unsigned int)r->close_from, ~0U, 0);
+    for (int i = 0; i < r->rlimit_count; i++) {
+        struct rlimit limit = {.rlim_cur = r->rlimits[i].soft, .rlim_max = r->rlimits[i].hard};
+        if (setrlimit(r->rlimits[i].resource, &limit) != 0) return child_fail(child, PCI_SPAWN_STEP_RLIMIT);
+    }
+    sigprocmask(SIG_SETMASK, r->child_mask, NULL);
+    exec_searching(r);
+    // exec failed: block again so nothing runs before _exit.
+    sigset_t all;
+    sigfillset(&all);
+    int saved = errno;
+    sigprocmask(SIG_SETMASK, &all, NULL);
+    errno = saved;
+    return child_fail(child, PCI_SPAWN_STEP_EXEC);
+}
+
+int pci_spawn(const pci_spawn_request *r, pid_t *pid, int *failed_step) {
+    *failed_step = PCI_SPAWN_OK;
+    // The child's own stack: it must not touch the parent's frames while the parent is suspended in clone.
+    // 64 KiB covers exec_searching's path buffer with room to spare; pages are committed only when touched.
+    const size_t stack_size = 64 * 1024;
+    void *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) {
+        *failed_step = PCI_SPAWN_STEP_SETUP;
+        return errno;
+    }
+    struct spawn_child child = {.request = r, .error = 0, .step = PCI_SPAWN_OK};
+    pid_t new_pid = clone(spawn_child_main, (char *)stack + stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, &child);
+    int clone_errno = errno;
+    munmap(stack, stack_size);
+    if (new_pid < 0) {
+        *failed_step = PCI_SPAWN_STEP_SETUP;
+        return clone_errno;
+    }
+    if (child.error) {
+        // The child already _exit(127)ed: reap this one pid here so no failed spawn looks like a service exit.
+        int status;
+        while (waitpid(new_pid, &status, 0) < 0 && errno == EINTR) {}
+        *failed_step = child.step;
+        return child.error;
+    }
+    *pid = new_pid;
+    return 0;
 }

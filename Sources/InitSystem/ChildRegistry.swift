@@ -15,6 +15,9 @@ public final class ChildRegistry {
 
     public var isEmpty: Bool { handlers.isEmpty }
 
+    /// `pid` is a child of ours that has not been reaped yet, so its number still names it.
+    public func isWaiting(for pid: pid_t) -> Bool { handlers[pid] != nil }
+
     /// Reaps everything that exited and dispatches it. Returns the reaper's outcome.
     @discardableResult
     public func reap() -> Reaper.Outcome {

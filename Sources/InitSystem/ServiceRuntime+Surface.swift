@@ -9,7 +9,7 @@ extension ServiceRuntime: HealthSource {
 
     public func statusBody() -> String {
         HealthReport.statusJSON(
-            services: supervisor.services,
+            services: servicesWithMainPIDs(),
             ready: supervisor.isReady,
             stopping: supervisor.isStopping,
             now: MonotonicClock.now()
@@ -24,6 +24,23 @@ extension ServiceRuntime: HealthSource {
             reapedTotal: children.reapedTotal,
             now: MonotonicClock.now()
         )
+    }
+
+    /// The supervisor's statuses, with each service's pid replaced by the process doing its work (see
+    /// `ProcessTable.mainPID`). /proc is read only here, when someone asks, and only if some service needs it.
+    func servicesWithMainPIDs() -> [ServiceStatus] {
+        var statuses = supervisor.services
+        var table: [ProcessEntry]?
+        for id in statuses.indices {
+            guard let group = statuses[id].pid else { continue }
+            let leaderAlive = children.isWaiting(for: group)
+            let viaShell = if case .shell = supervisor.spec(id).command { true } else { false }
+            guard viaShell || !leaderAlive else { continue }
+            if table == nil { table = ProcessTable.snapshot() }
+            statuses[id].pid = ProcessTable.mainPID(
+                group: group, leaderAlive: leaderAlive, viaShell: viaShell, in: table ?? [])
+        }
+        return statuses
     }
 
     /// A listener that cannot be opened (port taken) is reported and the services run anyway: the platform's
@@ -62,7 +79,7 @@ extension ServiceRuntime {
                 let report = StatusReport(
                     ready: supervisor.isReady,
                     stopping: supervisor.isStopping,
-                    statuses: supervisor.services,
+                    statuses: servicesWithMainPIDs(),
                     now: MonotonicClock.now()
                 )
                 connection.reply(id: request.id, result: report.json)

@@ -66,6 +66,8 @@ public final class ServiceRuntime {
     var relays: [LogRelay] = []
     var probeChecks: [ServiceID: [ProbeCheckID]] = [:]
     var notifySockets: [ServiceID: NotifySocket] = [:]
+    /// Services whose leader was reaped, until their process group is empty too.
+    var groups = ProcessGroups()
     var deadlineTimer: EventLoop.Timer?
     var stopBegan: Instant?
     var exitCode: Int32?
@@ -152,7 +154,7 @@ public final class ServiceRuntime {
         case .spawn(let id):
             spawnService(id)
         case .signal(let pid, let signal, let toGroup):
-            if kill(toGroup ? -pid : pid, signal) != 0 && toGroup { kill(pid, signal) }
+            send(signal, to: pid, toGroup: toGroup)
         case .runShutdownCommand(let id, let timeout):
             runShutdownCommand(id, timeout: timeout)
         case .runProbe(let id, let kind):
@@ -232,8 +234,7 @@ public final class ServiceRuntime {
                 if let relay = makeRelay(for: id, fd: pipe.read, output: channel) { serviceRelays.append(relay) }
             }
             children.register(pid) { [unowned self] termination in
-                for relay in serviceRelays { relay.readAvailable() }
-                self.dispatch(.exited(id, termination))
+                self.groups.leaderReaped(GroupWatch(service: id, group: pid, leader: termination, relays: serviceRelays))
             }
             dispatch(.spawned(id, pid: pid))
         }
@@ -360,14 +361,46 @@ public final class ServiceRuntime {
     private func forwardToServices(_ signal: Int32) {
         for status in supervisor.services {
             guard let pid = status.pid else { continue }
-            if kill(-pid, signal) != 0 { kill(pid, signal) }
+            send(signal, to: pid, toGroup: true)
         }
         Log.debug("forwarded \(Signals.name(signal)) to every service")
     }
 
+    /// `pid` is a service's main pid, which is also its process group's id.
+    private func send(_ signal: Int32, to pid: pid_t, toGroup: Bool) {
+        if toGroup {
+            if kill(-pid, signal) == 0 { return }
+            // A leader that moved itself to another group is reached by its pid, but only while it is still
+            // our unreaped child: after the reap the number may belong to someone else.
+            if children.isWaiting(for: pid) {
+                kill(pid, signal)
+            } else if groups.isDraining(pid) {
+                // The group emptied without a reap telling us (its last member left it): look again soon.
+                loop.schedule(at: MonotonicClock.now()) { [unowned self] in self.settleGroups() }
+            }
+        } else if children.isWaiting(for: pid) {
+            kill(pid, signal)
+        }
+    }
+
     private func reapChildren() {
         let outcome = children.reap()
+        settleGroups()
         if exitCode != nil, case .noChildrenLeft = outcome { loop.stop() }
+    }
+
+    /// After a reap: a service whose leader is gone is over once its whole group is; until then it drains.
+    func settleGroups() {
+        for change in groups.settle() {
+            switch change {
+            case .leaderGone(let watch):
+                dispatch(.leaderExited(watch.service, watch.leader))
+            case .groupGone(let watch):
+                // Every writer of the service's pipes is gone: relay the last lines before saying so.
+                for relay in watch.relays { relay.readAvailable() }
+                dispatch(.exited(watch.service, watch.leader))
+            }
+        }
     }
 
     /// Every service is down: whatever is left belongs to no service. TERM, a grace period bounded by the
@@ -383,6 +416,7 @@ public final class ServiceRuntime {
         if let stopBegan, stopBegan + settings.stopTimeout < killAt { killAt = stopBegan + settings.stopTimeout }
         Log.info("services are down; stopping processes that belong to no service")
         Descendants.signalAll(SIGTERM)
+        Descendants.signalAll(SIGCONT)
         loop.schedule(at: killAt) {
             Log.warning("processes still running after the grace period: SIGKILL")
             Descendants.signalAll(SIGKILL)

@@ -149,6 +149,8 @@ public final class SingleCommandRunner {
         if killTimer == nil {
             Log.debug("command ended; sending SIGTERM to what is left, SIGKILL in \(settings.grace)")
             Descendants.signalAll(SIGTERM)
+            // A stopped process would sit on its TERM until the SIGKILL: let it run its handler.
+            Descendants.signalAll(SIGCONT)
             killTimer = loop.schedule(at: MonotonicClock.now() + settings.grace) {
                 Log.debug("grace period over: SIGKILL to what is left")
                 Descendants.signalAll(SIGKILL)

@@ -29,8 +29,26 @@ public struct SpawnRequest {
 
 /// Why a program could not be started.
 public struct SpawnError: Error, CustomStringConvertible {
+    /// The set-up step in the child that failed.
+    public enum Step: Sendable {
+        case setup, processGroup, terminal, stdio, workingDirectory, resourceLimit, exec
+
+        init(_ code: Int32) {
+            switch code {
+            case Int32(PCI_SPAWN_STEP_PROCESS_GROUP): self = .processGroup
+            case Int32(PCI_SPAWN_STEP_TERMINAL): self = .terminal
+            case Int32(PCI_SPAWN_STEP_STDIO): self = .stdio
+            case Int32(PCI_SPAWN_STEP_WORKING_DIR): self = .workingDirectory
+            case Int32(PCI_SPAWN_STEP_RLIMIT): self = .resourceLimit
+            case Int32(PCI_SPAWN_STEP_EXEC): self = .exec
+            default: self = .setup
+            }
+        }
+    }
+
     public var program: String
     public var errno: Int32
+    public var step: Step = .exec
     public var workingDirectory: String?
 
     /// tini's convention: 127 not found, 126 found but not executable.
@@ -43,57 +61,76 @@ public struct SpawnError: Error, CustomStringConvertible {
     }
 
     public var description: String {
-        switch errno {
-        case ENOENT where workingDirectory != nil:
-            return "\(program): cannot start: no such program, or working directory \(workingDirectory!) missing"
-        case ENOENT: return "\(program): command not found"
-        case EACCES: return "\(program): permission denied (not executable)"
-        default: return "\(program): cannot start: \(SystemError.describe(errno))"
+        switch (step, errno) {
+        case (.workingDirectory, _):
+            return "\(program): cannot start: working directory \(workingDirectory ?? "?"): \(SystemError.describe(errno))"
+        case (.exec, ENOENT): return "\(program): command not found"
+        case (.exec, EACCES): return "\(program): permission denied (not executable)"
+        case (.exec, _): return "\(program): cannot start: \(SystemError.describe(errno))"
+        case (.setup, _): return "\(program): cannot start a process: \(SystemError.describe(errno))"
+        case (.processGroup, _): return "\(program): cannot start: setpgid: \(SystemError.describe(errno))"
+        case (.terminal, _): return "\(program): cannot start: tcsetpgrp: \(SystemError.describe(errno))"
+        case (.stdio, _): return "\(program): cannot start: dup2: \(SystemError.describe(errno))"
+        case (.resourceLimit, _): return "\(program): cannot start: setrlimit: \(SystemError.describe(errno))"
         }
     }
 }
 
 public enum Spawner {
-    /// Starts the program with the signal state of the caller (see `InheritedSignals`). Exec errors come
-    /// back synchronously: glibc's posix_spawn reports them from the child before it returns.
+    /// Starts the program with the signal state of the caller (see `InheritedSignals`) and the resource limits
+    /// pcinit was started with (see `ResourceLimits`). Set-up and exec errors come back synchronously: the
+    /// parent waits until the child has exec'd or failed.
     public static func spawn(_ request: SpawnRequest, signals: InheritedSignals) throws(SpawnError) -> pid_t {
         guard let program = request.arguments.first, !program.isEmpty else {
             throw SpawnError(program: "", errno: ENOENT)
         }
         var mask = signals.mask
         var defaults = signals.resetToDefault
+        let limits = ResourceLimits.forChildren
         let argv = CStringArray(request.arguments)
         let envp = CStringArray(request.environment)
         defer {
             argv.free()
             envp.free()
         }
+        // posix_spawnp's rule: the caller's PATH, not the child's; glibc's default when unset.
+        let searchPath = program.contains("/") ? nil : (ProcessEnvironment.value("PATH") ?? "/bin:/usr/bin")
         var pid: pid_t = 0
+        var step: Int32 = 0
         let err: Int32 = program.withCString { path in
             withOptionalCString(request.workingDirectory) { workingDir in
-                withUnsafePointer(to: &mask) { childMask in
-                    withUnsafePointer(to: &defaults) { defaultSignals in
-                        var spawn = pci_spawn_request(
-                            path: path,
-                            argv: argv.pointer,
-                            envp: envp.pointer,
-                            working_dir: workingDir,
-                            search_path: program.contains("/") ? 0 : 1,
-                            new_process_group: request.newProcessGroup ? 1 : 0,
-                            tty_fd: request.terminalFD,
-                            stdin_fd: request.stdinFD,
-                            stdout_fd: request.stdoutFD,
-                            stderr_fd: request.stderrFD,
-                            close_from: request.closeFrom,
-                            child_mask: childMask,
-                            default_signals: defaultSignals
-                        )
-                        return pci_spawn(&spawn, &pid)
+                withOptionalCString(searchPath) { searchPath in
+                    withUnsafePointer(to: &mask) { childMask in
+                        withUnsafePointer(to: &defaults) { defaultSignals in
+                            limits.withUnsafeBufferPointer { rlimits in
+                                var spawn = pci_spawn_request(
+                                    path: path,
+                                    argv: argv.pointer,
+                                    envp: envp.pointer,
+                                    working_dir: workingDir,
+                                    search_path: searchPath,
+                                    new_process_group: request.newProcessGroup ? 1 : 0,
+                                    tty_fd: request.terminalFD,
+                                    stdin_fd: request.stdinFD,
+                                    stdout_fd: request.stdoutFD,
+                                    stderr_fd: request.stderrFD,
+                                    close_from: request.closeFrom,
+                                    child_mask: childMask,
+                                    default_signals: defaultSignals,
+                                    rlimits: rlimits.baseAddress,
+                                    rlimit_count: Int32(rlimits.count)
+                                )
+                                return pci_spawn(&spawn, &pid, &step)
+                            }
+                        }
                     }
                 }
             }
         }
-        if err != 0 { throw SpawnError(program: program, errno: err, workingDirectory: request.workingDirectory) }
+        if err != 0 {
+            throw SpawnError(
+                program: program, errno: err, step: SpawnError.Step(step), workingDirectory: request.workingDirectory)
+        }
         return pid
     }
 }

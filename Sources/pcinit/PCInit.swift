@@ -17,6 +17,10 @@ struct PCInit {
                 Log.warning("PCINIT_LOG_LEVEL=\(name) is not one of error, warn, info, debug")
             }
         }
+        // Before anything is spawned: children get the limit we were started with, we keep the hard one.
+        if let raised = ResourceLimits.raiseOpenFilesLimit() {
+            Log.debug("open files limit raised from \(raised.before) to \(raised.after); children keep \(raised.before)")
+        }
         let invocation: Invocation
         do {
             invocation = try Invocation.parse(Array(CommandLine.arguments.dropFirst()))

@@ -18,7 +18,7 @@ import Testing
             h.exited("job", .exited(3)) == [
                 .log("job exited 3"), .log("stopping all services: job ended (exit_on_end)"),
                 .log("web stopping (SIGTERM)"),
-                .signal(pid: 101, signal: 15, toGroup: true),
+                .signal(pid: 101, signal: 15, toGroup: true), .signal(pid: 101, signal: 18, toGroup: true),
             ])
         #expect(h.exited("web", .exited(143)) == [.log("web stopped (exited 143)"), .exit(code: 3)])
     }
@@ -103,7 +103,7 @@ import Testing
             h.exited("main", .exited(3)) == [
                 .log("main exited 3"), .log("stopping all services: main ended (exit_on_end)"),
                 .log("db stopping (SIGTERM)"),
-                .signal(pid: 100, signal: 15, toGroup: true),
+                .signal(pid: 100, signal: 15, toGroup: true), .signal(pid: 100, signal: 18, toGroup: true),
             ])
         #expect(h.exited("db", .exited(0)) == [.log("db stopped (exited 0)"), .exit(code: 3)])
     }
@@ -147,9 +147,9 @@ import Testing
         #expect(
             h.send(.stopRequested(signal: 15)) == [
                 .log("stopping all services: SIGTERM received"), .log("main stopping (SIGTERM)"),
-                .signal(pid: 101, signal: 15, toGroup: true),
+                .signal(pid: 101, signal: 15, toGroup: true), .signal(pid: 101, signal: 18, toGroup: true),
             ])
-        #expect(h.exited("main", .signaled(15)).withoutLogs == [.signal(pid: 100, signal: 15, toGroup: true)])
+        #expect(h.exited("main", .signaled(15)).withoutLogs == [.signal(pid: 100, signal: 15, toGroup: true), .signal(pid: 100, signal: 18, toGroup: true)])
         #expect(h.exited("db", .exited(0)).last == .exit(code: 143))
     }
 

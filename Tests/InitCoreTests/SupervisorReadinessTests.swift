@@ -124,7 +124,7 @@ import Testing
         #expect(
             h.send(.probeFinished(0, .liveness, success: false, detail: "refused"), at: 1.2) == [
                 .log("web liveness check failed 2 times: refused"), .log("web stopping (SIGTERM)"),
-                .signal(pid: 100, signal: 15, toGroup: true),
+                .signal(pid: 100, signal: 15, toGroup: true), .signal(pid: 100, signal: 18, toGroup: true),
             ])
         #expect(!h.supervisor.isReady)
         #expect(h.supervisor.nextDeadline == at(11.2))
@@ -154,7 +154,7 @@ import Testing
         #expect(
             h.send(.stopRequested(signal: 15), at: 0.5) == [
                 .log("stopping all services: SIGTERM received"), .cancelProbes(0), .log("db stopping (SIGTERM)"),
-                .signal(pid: 100, signal: 15, toGroup: true),
+                .signal(pid: 100, signal: 15, toGroup: true), .signal(pid: 100, signal: 18, toGroup: true),
             ])
         // A late answer from the cancelled check changes nothing, and no new check is scheduled.
         #expect(h.send(.probeFinished(0, .readiness, success: true, detail: ""), at: 0.6) == [])

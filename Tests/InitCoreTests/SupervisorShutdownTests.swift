@@ -25,7 +25,7 @@ import Testing
         #expect(
             h.send(.stopRequested(signal: 15), at: 1) == [
                 .log("stopping all services: SIGTERM received"), .log("web stopping (SIGTERM)"),
-                .signal(pid: 102, signal: 15, toGroup: true),
+                .signal(pid: 102, signal: 15, toGroup: true), .signal(pid: 102, signal: 18, toGroup: true),
             ])
         #expect(h.supervisor.isStopping)
         #expect(!h.supervisor.isReady)
@@ -34,12 +34,12 @@ import Testing
         #expect(
             h.exited("web", .signaled(15), at: 2) == [
                 .log("web stopped (killed by SIGTERM)"), .log("api stopping (SIGTERM)"),
-                .signal(pid: 101, signal: 15, toGroup: true),
+                .signal(pid: 101, signal: 15, toGroup: true), .signal(pid: 101, signal: 18, toGroup: true),
             ])
         #expect(
             h.exited("api", .exited(0), at: 3) == [
                 .log("api stopped (exited 0)"), .log("db stopping (SIGTERM)"),
-                .signal(pid: 100, signal: 15, toGroup: true),
+                .signal(pid: 100, signal: 15, toGroup: true), .signal(pid: 100, signal: 18, toGroup: true),
             ])
         #expect(h.exited("db", .exited(0), at: 4) == [.log("db stopped (exited 0)"), .exit(code: 0)])
         #expect(h.send(.tick, at: 5) == [])
@@ -53,10 +53,10 @@ import Testing
         h.beginAndSpawnAll()
         #expect(
             h.send(.stopRequested(signal: 2)).withoutLogs == [
-                .signal(pid: 101, signal: 15, toGroup: true), .signal(pid: 102, signal: 15, toGroup: true),
+                .signal(pid: 101, signal: 15, toGroup: true), .signal(pid: 101, signal: 18, toGroup: true), .signal(pid: 102, signal: 15, toGroup: true), .signal(pid: 102, signal: 18, toGroup: true),
             ])
         #expect(h.exited("web1", .exited(0)) == [.log("web1 stopped (exited 0)")])
-        #expect(h.exited("web2", .exited(0)).withoutLogs == [.signal(pid: 100, signal: 15, toGroup: true)])
+        #expect(h.exited("web2", .exited(0)).withoutLogs == [.signal(pid: 100, signal: 15, toGroup: true), .signal(pid: 100, signal: 18, toGroup: true)])
     }
 
     @Test func unorderedStopSignalsEverythingAtOnce() {
@@ -64,8 +64,8 @@ import Testing
         h.beginAndSpawnAll()
         #expect(
             h.send(.stopRequested(signal: 15)).withoutLogs == [
-                .signal(pid: 100, signal: 15, toGroup: true), .signal(pid: 101, signal: 15, toGroup: true),
-                .signal(pid: 102, signal: 15, toGroup: true),
+                .signal(pid: 100, signal: 15, toGroup: true), .signal(pid: 100, signal: 18, toGroup: true), .signal(pid: 101, signal: 15, toGroup: true), .signal(pid: 101, signal: 18, toGroup: true),
+                .signal(pid: 102, signal: 15, toGroup: true), .signal(pid: 102, signal: 18, toGroup: true),
             ])
         #expect(h.supervisor.nextDeadline == at(10))
     }
@@ -93,7 +93,7 @@ import Testing
         ])
         h.beginAndSpawnAll()
         #expect(
-            h.send(.stopRequested(signal: 15), at: 0).withoutLogs == [.signal(pid: 100, signal: 2, toGroup: false)])
+            h.send(.stopRequested(signal: 15), at: 0).withoutLogs == [.signal(pid: 100, signal: 2, toGroup: false), .signal(pid: 100, signal: 18, toGroup: false)])
         #expect(h.tick(at: 1).withoutLogs == [.signal(pid: 100, signal: 9, toGroup: true)])
     }
 
@@ -144,7 +144,7 @@ import Testing
         #expect(
             h.send(.stopRequested(signal: 15), at: 0) == [
                 .log("stopping all services: SIGTERM received"), .log("nginx stopping (shutdown command)"),
-                .runShutdownCommand(0, timeout: .seconds(3)),
+                .runShutdownCommand(0, timeout: .seconds(3)), .signal(pid: 100, signal: 18, toGroup: true),
             ])
         #expect(h.send(.shutdownCommandFinished(0, success: true), at: 1) == [])
         #expect(h.exited("nginx", .exited(0), at: 1.5) == [.log("nginx stopped (exited 0)"), .exit(code: 0)])
@@ -180,7 +180,7 @@ import Testing
         // db is not signalled yet; it crashes on its own: no restart.
         #expect(h.exited("db", .exited(1), at: 0.5) == [.log("db exited 1")])
         #expect(h.state("db") == .failed)
-        #expect(h.exited("web", .exited(0), at: 1).withoutLogs == [.signal(pid: 101, signal: 15, toGroup: true)])
+        #expect(h.exited("web", .exited(0), at: 1).withoutLogs == [.signal(pid: 101, signal: 15, toGroup: true), .signal(pid: 101, signal: 18, toGroup: true)])
         #expect(h.exited("api", .exited(0), at: 1.5) == [.log("api stopped (exited 0)"), .exit(code: 0)])
     }
 
@@ -207,7 +207,7 @@ import Testing
         #expect(
             h.spawned("web") == [
                 .log("web started (pid 100)"), .log("web stopping (SIGTERM)"),
-                .signal(pid: 100, signal: 15, toGroup: true),
+                .signal(pid: 100, signal: 15, toGroup: true), .signal(pid: 100, signal: 18, toGroup: true),
             ])
     }
 

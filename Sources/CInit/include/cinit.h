@@ -9,6 +9,7 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 
 // Wait-status macros are macros, invisible to Swift.
 int pci_wifexited(int status);
@@ -27,25 +28,48 @@ int pci_close_range_from(unsigned int first);
 int pci_pipe_capacity(int fd);
 int pci_set_cloexec(int fd);
 int pci_set_nonblock(int fd);
+// prlimit-free wrappers: Swift sees `__rlimit_resource_t`, an enum it cannot build from RLIMIT_* ints.
+int pci_get_rlimit(int resource, unsigned long long *soft, unsigned long long *hard);
+int pci_set_rlimit(int resource, unsigned long long soft, unsigned long long hard);
 
-// posix_spawn `_np` extensions (chdir, tcsetpgrp, closefrom) need _GNU_SOURCE; the attr/actions
-// types are opaque handles so Swift never sees glibc's private layout.
+// Starting a child: our own clone(CLONE_VM|CLONE_VFORK) + exec, because the child needs work between fork and
+// exec that posix_spawn cannot express (resource limits now; later user, groups, umask). The child runs only
+// async-signal-safe calls on its own stack while the parent waits, as glibc's posix_spawn does.
+typedef struct pci_rlimit_setting {
+    int resource;                  // RLIMIT_NOFILE, ...
+    unsigned long long soft, hard;
+} pci_rlimit_setting;
+
 typedef struct pci_spawn_request {
-    const char *path;              // program; looked up on PATH when `search_path` is set
+    const char *path;              // program; looked up on `search_path` unless it contains a slash
     char *const *argv;
     char *const *envp;
     const char *working_dir;       // NULL: inherit
-    int search_path;
+    const char *search_path;       // NULL: no PATH search; else a PATH value (the caller's, as posix_spawnp)
     int new_process_group;         // setpgid(0, 0)
     int tty_fd;                    // >= 0: make the child the foreground group of this terminal
     int stdin_fd, stdout_fd, stderr_fd;  // -1: inherit
     int close_from;                // > 0: close every fd >= this in the child
     const sigset_t *child_mask;    // signal mask the child starts with
-    const sigset_t *default_signals;  // signals reset to SIG_DFL in the child
+    const sigset_t *default_signals;  // signals reset to SIG_DFL in the child (caught ones always are)
+    const pci_rlimit_setting *rlimits;  // applied in the child, in order
+    int rlimit_count;
 } pci_spawn_request;
 
-// Returns 0 and sets *pid, or an errno value (ENOENT/EACCES from exec are reported synchronously).
-int pci_spawn(const pci_spawn_request *request, pid_t *pid);
+// Which step of the child's set-up failed, so the error can name it.
+enum {
+    PCI_SPAWN_OK = 0,
+    PCI_SPAWN_STEP_SETUP,          // clone itself, or the child's stack
+    PCI_SPAWN_STEP_PROCESS_GROUP,
+    PCI_SPAWN_STEP_TERMINAL,
+    PCI_SPAWN_STEP_STDIO,
+    PCI_SPAWN_STEP_WORKING_DIR,
+    PCI_SPAWN_STEP_RLIMIT,
+    PCI_SPAWN_STEP_EXEC,
+};
+
+// Returns 0 and sets *pid, or an errno value and sets *failed_step (a failed child is already reaped).
+int pci_spawn(const pci_spawn_request *request, pid_t *pid, int *failed_step);
 
 // SIG_IGN/SIG_DFL are casts of integers to function pointers: macros Swift cannot import.
 int pci_signal_is_ignored(int sig);

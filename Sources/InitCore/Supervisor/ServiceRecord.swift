@@ -25,6 +25,9 @@ enum StopPurpose: Sendable, Equatable {
     case restartNow
     /// The liveness probe failed: the end counts as a failure and the restart policy decides.
     case restartPolicyAfterLivenessFailure
+    /// The main process ended on its own while its group still ran: once the group is gone, the restart
+    /// policy decides on the main process's termination, as if the group had ended with it.
+    case restartPolicyAfterLeaderExit(ChildTermination)
 }
 
 /// A stop in progress for one service.
@@ -56,7 +59,12 @@ struct ServiceRecord: Sendable {
 
     var state: ServiceState
     var since: Instant?
+    /// The main process's pid, which is also its process group's id: kept until the whole group is gone, so
+    /// signals keep reaching the group after the leader was reaped.
     var pid: Int32?
+    /// The main process was reaped while its group still ran (`.leaderExited`): from then on `pid` names only
+    /// the group, so every signal goes to the group (a reaped pid may be reused).
+    var leaderExit: ChildTermination?
     var startedAt: Instant?
     var restarts = 0
     /// Consecutive restarts of processes that ran under `RestartBackoff.resetAfter`: the backoff exponent.

@@ -34,19 +34,58 @@ extension Supervisor {
         applyEndRules(id, succeeded: false, code: exitCode, decision: .finish(exhausted: false), now: now)
     }
 
+    /// The main process is gone but its process group is not. A stop in progress goes on (the group still
+    /// gets SIGKILL at the stop's timeout); a daemon's launcher that left its daemon in its group has launched;
+    /// otherwise the rest of the group is stopped with the service's shutdown rules, and the restart policy
+    /// decides on the main process's end once the group is gone (systemd does the same with its cgroups).
+    mutating func leaderExited(_ id: ServiceID, _ termination: ChildTermination, now: Instant) {
+        guard records.indices.contains(id), records[id].pid != nil, records[id].leaderExit == nil else { return }
+        records[id].leaderExit = termination
+        records[id].lastExit = termination
+        records[id].exitCode = termination.shellCode
+        let name = records[id].name
+        let ending = LogText.ending(termination)
+        switch records[id].state {
+        case .launching where isSuccess(id, termination) && records[id].stop == nil:
+            setState(id, .launched, now: now)
+            log("\(name) launched (daemon; its process group is watched)")
+            updateReadiness(id)
+        case .running, .launching, .launched:
+            log("\(name) main process \(ending) while its process group still runs: stopping the group")
+            sendStop(id, .restartPolicyAfterLeaderExit(termination), now: now)
+        case .pending, .starting, .restarting, .stopping, .completed, .failed, .stopped, .skipped, .disabled:
+            break
+        }
+    }
+
+    func isSuccess(_ id: ServiceID, _ termination: ChildTermination) -> Bool {
+        if case .exited(let code) = termination { records[id].spec.isSuccess(exitCode: code) } else { false }
+    }
+
+    /// The service's process group is gone (its leader's termination given). Whatever happened before — a
+    /// stop, a leader that left its group behind, a launched daemon — ends here.
     mutating func processExited(_ id: ServiceID, _ termination: ChildTermination, now: Instant) {
         guard records.indices.contains(id), records[id].pid != nil || records[id].state == .starting else { return }
+        let groupOutlivedLeader = records[id].leaderExit != nil
         records[id].everStarted = true
         records[id].pid = nil
+        records[id].leaderExit = nil
         records[id].lastExit = termination
         records[id].exitCode = termination.shellCode
         let spec = records[id].spec
-        let succeeded = if case .exited(let code) = termination { spec.isSuccess(exitCode: code) } else { false }
+        let succeeded = isSuccess(id, termination)
 
         if records[id].state == .launching && succeeded && records[id].stop == nil {
             setState(id, .launched, now: now)
             log("\(spec.name) launched (daemon)")
             updateReadiness(id)
+            return
+        }
+        if records[id].state == .launched && groupOutlivedLeader && records[id].stop == nil {
+            // The daemon stayed in its launcher's group, and that group is gone now: the daemon ended.
+            stopProbes(id)
+            serviceEnded(id, succeeded: succeeded, code: termination.shellCode, ending: "ended (its process group is gone)",
+                now: now)
             return
         }
         stopProbes(id)
@@ -83,6 +122,10 @@ extension Supervisor {
             spawn(id, now: now)
         case .restartPolicyAfterLivenessFailure:
             serviceEnded(id, succeeded: false, code: code == 0 ? 1 : code, ending: ending, now: now)
+        case .restartPolicyAfterLeaderExit(let leader):
+            serviceEnded(
+                id, succeeded: isSuccess(id, leader), code: leader.shellCode,
+                ending: "\(LogText.ending(leader)); its process group is gone", now: now)
         }
     }
 

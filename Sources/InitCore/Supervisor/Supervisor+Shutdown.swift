@@ -22,11 +22,13 @@ extension Supervisor {
         }
     }
 
-    /// The run's stop overrides a restart; a control restart overrides a liveness restart.
+    /// The run's stop overrides a restart; a control restart overrides a liveness restart; the restart policy
+    /// after a leader's exit keeps the leader's end (it is the service's real end).
     static func stronger(_ current: StopPurpose?, _ new: StopPurpose) -> StopPurpose {
         switch (current, new) {
         case (.stayDown?, _), (_, .stayDown): .stayDown
         case (.restartNow?, _), (_, .restartNow): .restartNow
+        case (.restartPolicyAfterLeaderExit?, _): current!
         default: new
         }
     }
@@ -48,9 +50,16 @@ extension Supervisor {
         } else if shutdown.command != nil {
             log("\(name) stopping (shutdown command)")
             output.append(.runShutdownCommand(id, timeout: shutdown.timeout))
+            // A frozen (SIGSTOPped) service could not act on what the command asks of it.
+            if let pid = records[id].pid { output.append(.signal(pid: pid, signal: SignalNumber.cont, toGroup: true)) }
         } else if let pid = records[id].pid {
+            // Once the leader is reaped its pid may be reused: only the group (which pins the number) is safe.
+            let toGroup = !shutdown.parentOnly || records[id].leaderExit != nil
             log("\(name) stopping (\(LogText.signalName(shutdown.signal)))")
-            output.append(.signal(pid: pid, signal: shutdown.signal, toGroup: !shutdown.parentOnly))
+            output.append(.signal(pid: pid, signal: shutdown.signal, toGroup: toGroup))
+            // systemd's rule: a stopped (SIGSTOP, job control, a paused container) process runs its handler only
+            // once continued; otherwise its cleanup is lost to the SIGKILL at the timeout.
+            output.append(.signal(pid: pid, signal: SignalNumber.cont, toGroup: toGroup))
         } else {
             // A launched daemon has no pid of ours: only a shutdown command can reach it.
             records[id].stop = nil

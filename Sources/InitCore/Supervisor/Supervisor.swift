@@ -174,6 +174,8 @@ public struct Supervisor: Sendable {
             serviceFailedToSpawn(id, reason: reason, exitCode: exitCode, now: now)
         case .exited(let id, let termination):
             processExited(id, termination, now: now)
+        case .leaderExited(let id, let termination):
+            leaderExited(id, termination, now: now)
         case .probeFinished(let id, let kind, let success, let detail):
             probeFinished(id, kind, success: success, detail: detail, now: now)
         case .readyLogLineSeen(let id):
@@ -236,4 +238,5 @@ public struct Supervisor: Sendable {
 /// Signal numbers the supervisor sends itself (Linux).
 enum SignalNumber {
     static let kill: Int32 = 9
+    static let cont: Int32 = 18
 }

@@ -31,8 +31,13 @@ public enum SupervisorEvent: Sendable, Equatable {
     /// Reply to `.spawn`: no process (missing binary, bad working_dir...). `exitCode` is what a shell would
     /// report: 127 not found, 126 not executable. The service fails and is not restarted.
     case spawnFailed(ServiceID, reason: String, exitCode: Int32 = 127)
-    /// The service's main pid was reaped.
+    /// The service is over: its main process was reaped and no process of its process group is left.
+    /// `termination` is the main process's (the exit code a service reports is its leader's).
     case exited(ServiceID, ChildTermination)
+    /// The service's main process was reaped, but other processes of its process group still run (with dash
+    /// as /bin/sh, `sh -c CMD` leaves CMD running when the shell dies of a signal; a script that backgrounds
+    /// its server). `.exited` follows, with the same termination, once the group is empty.
+    case leaderExited(ServiceID, ChildTermination)
     /// Reply to `.runProbe`.
     case probeFinished(ServiceID, ProbeKind, success: Bool, detail: String)
     /// A line of the service's output contained its `ready_log_line`.

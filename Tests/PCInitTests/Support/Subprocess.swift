@@ -135,27 +135,33 @@ final class Subprocess: @unchecked Sendable {
         }
         var child: pid_t = 0
         let program = arguments[0]
+        let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/bin:/usr/bin"
+        var failedStep: Int32 = 0
         let err = program.withCString { path in
             directory.withCString { directory in
-                // The sigsets must outlive the request that points at them.
-                withUnsafePointer(to: &mask) { childMask in
-                    withUnsafePointer(to: &defaults) { defaultSignals in
-                        var request = pci_spawn_request(
-                            path: path,
-                            argv: argv.pointer,
-                            envp: envp.pointer,
-                            working_dir: directory,
-                            search_path: program.contains("/") ? 0 : 1,
-                            new_process_group: 1,
-                            tty_fd: -1,
-                            stdin_fd: stdinFD,
-                            stdout_fd: stdoutFD,
-                            stderr_fd: stderrFD,
-                            close_from: 3,
-                            child_mask: childMask,
-                            default_signals: defaultSignals
-                        )
-                        return pci_spawn(&request, &child)
+                searchPath.withCString { searchPath in
+                    // The sigsets must outlive the request that points at them.
+                    withUnsafePointer(to: &mask) { childMask in
+                        withUnsafePointer(to: &defaults) { defaultSignals in
+                            var request = pci_spawn_request(
+                                path: path,
+                                argv: argv.pointer,
+                                envp: envp.pointer,
+                                working_dir: directory,
+                                search_path: program.contains("/") ? nil : searchPath,
+                                new_process_group: 1,
+                                tty_fd: -1,
+                                stdin_fd: stdinFD,
+                                stdout_fd: stdoutFD,
+                                stderr_fd: stderrFD,
+                                close_from: 3,
+                                child_mask: childMask,
+                                default_signals: defaultSignals,
+                                rlimits: nil,
+                                rlimit_count: 0
+                            )
+                            return pci_spawn(&request, &child, &failedStep)
+                        }
                     }
                 }
             }
