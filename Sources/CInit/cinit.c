@@ -27,6 +27,13 @@ int pci_pipe2(int fds[2], int flags) { return pipe2(fds, flags); }
 int pci_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
 int pci_close_range_from(unsigned int first) { return (int)syscall(SYS_close_range, first, ~0U, 0); }
 
+int pci_peer_pid(int fd) {
+    struct ucred credentials;
+    socklen_t size = sizeof credentials;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &size) != 0) return -1;
+    return credentials.pid;
+}
+
 int pci_set_cloexec(int fd) {
     int flags = fcntl(fd, F_GETFD);
     return flags < 0 ? -1 : fcntl(fd, F_SETFD, flags | FD_CLOEXEC);

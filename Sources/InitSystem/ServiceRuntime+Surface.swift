@@ -48,7 +48,8 @@ extension ServiceRuntime: HealthSource {
     func openHealthServer() {
         guard case .listen = settings.healthAddress else { return }
         do {
-            healthServer = try HealthServer(loop: loop, address: settings.healthAddress, source: self)
+            healthServer = try HealthServer(
+                loop: loop, address: settings.healthAddress, source: self, reserve: descriptorReserve)
             Log.debug("health endpoint on \(settings.healthAddress)")
         } catch {
             Log.warning("health endpoint \(settings.healthAddress) not available: \(error)")
@@ -59,13 +60,18 @@ extension ServiceRuntime: HealthSource {
 // MARK: - Control socket
 
 extension ServiceRuntime {
-    /// Without a control socket pcinit still runs; only `pcinit status/start/stop/logs` cannot reach it.
-    func openControlServer() {
+    /// Without a control socket pcinit still runs; only `pcinit status/start/stop/logs` cannot reach it. But a
+    /// live pcinit answering on the socket means this one would run a second copy of every service (a
+    /// `docker exec app pcinit` that forgot its subcommand): that is refused, and the caller exits 2.
+    func openControlServer() throws(SystemError) {
         guard let path = settings.controlSocketPath else { return }
-        do {
-            controlServer = try ControlServer(loop: loop, path: path) { [unowned self] request, connection in
+        do throws(SystemError) {
+            controlServer = try ControlServer(loop: loop, path: path, reserve: descriptorReserve) {
+                [unowned self] request, connection in
                 self.handleControl(request, connection)
             }
+        } catch  where error.errno == EADDRINUSE {
+            throw error
         } catch {
             Log.warning("control socket \(path) not available: \(error)")
         }
@@ -138,6 +144,7 @@ extension ServiceRuntime {
         let entries = numbered.sorted { $0.sequence < $1.sequence }.map(\.entry)
         connection.reply(id: id, result: LogEntry.result(entries))
         guard request.follow else { return }
+        connection.isFollowing = true
         followers.append((connection, Set(selected)))
         connection.onClose = { [unowned self, unowned connection] in
             self.followers.removeAll { $0.connection === connection }

@@ -72,6 +72,8 @@ public final class ServiceRuntime {
     var stopBegan: Instant?
     var exitCode: Int32?
     var healthServer: HealthServer?
+    /// One spare descriptor the listeners fall back on when pcinit runs out (see `DescriptorReserve`).
+    let descriptorReserve = DescriptorReserve()
     var controlServer: ControlServer?
     /// Set while a control request is dispatched: the supervisor's `.controlReply` lands here.
     var controlReplies: [(success: Bool, message: String)]?
@@ -103,6 +105,14 @@ public final class ServiceRuntime {
 
     /// Runs until every service is down and no descendant is left; returns the exit code.
     public func run() -> Int32 {
+        do throws(SystemError) {
+            try openControlServer()
+        } catch {
+            Log.error(
+                "\(error.operation): not starting a second copy of its services (see `pcinit status`;"
+                    + " a separate pcinit needs its own --socket)")
+            return 2
+        }
         do {
             try loop.watch(signalReader.fd, for: UInt32(EPOLLIN.rawValue)) { [unowned self] _ in
                 self.handleSignals(self.signalReader.drain())
@@ -110,10 +120,10 @@ public final class ServiceRuntime {
             try openNotifySockets()
         } catch {
             Log.error("\(error)")
+            controlServer?.close()
             return 1
         }
         openHealthServer()
-        openControlServer()
         Log.sink = { [unowned self] line in self.stderr.write(line.utf8) }
         dispatch(.begin)
         loop.run()
@@ -234,7 +244,8 @@ public final class ServiceRuntime {
                 if let relay = makeRelay(for: id, fd: pipe.read, output: channel) { serviceRelays.append(relay) }
             }
             children.register(pid) { [unowned self] termination in
-                self.groups.leaderReaped(GroupWatch(service: id, group: pid, leader: termination, relays: serviceRelays))
+                self.groups.leaderReaped(
+                    GroupWatch(service: id, group: pid, leader: termination, relays: serviceRelays))
             }
             dispatch(.spawned(id, pid: pid))
         }

@@ -93,7 +93,7 @@ public final class SingleCommandRunner {
     private func openHealthServer(_ loop: EventLoop) {
         guard let address = settings.healthAddress, case .listen = address else { return }
         do {
-            healthServer = try HealthServer(loop: loop, address: address, source: self)
+            healthServer = try HealthServer(loop: loop, address: address, source: self, reserve: DescriptorReserve())
         } catch {
             Log.warning("health endpoint \(address) not available: \(error)")
         }

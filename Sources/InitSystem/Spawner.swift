@@ -63,7 +63,8 @@ public struct SpawnError: Error, CustomStringConvertible {
     public var description: String {
         switch (step, errno) {
         case (.workingDirectory, _):
-            return "\(program): cannot start: working directory \(workingDirectory ?? "?"): \(SystemError.describe(errno))"
+            return
+                "\(program): cannot start: working directory \(workingDirectory ?? "?"): \(SystemError.describe(errno))"
         case (.exec, ENOENT): return "\(program): command not found"
         case (.exec, EACCES): return "\(program): permission denied (not executable)"
         case (.exec, _): return "\(program): cannot start: \(SystemError.describe(errno))"

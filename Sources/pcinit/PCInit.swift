@@ -19,7 +19,8 @@ struct PCInit {
         }
         // Before anything is spawned: children get the limit we were started with, we keep the hard one.
         if let raised = ResourceLimits.raiseOpenFilesLimit() {
-            Log.debug("open files limit raised from \(raised.before) to \(raised.after); children keep \(raised.before)")
+            Log.debug(
+                "open files limit raised from \(raised.before) to \(raised.after); children keep \(raised.before)")
         }
         let invocation: Invocation
         do {

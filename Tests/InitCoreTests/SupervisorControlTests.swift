@@ -8,7 +8,8 @@ import Testing
         h.beginAndSpawnAll()
         #expect(
             h.send(.stopService("web")) == [
-                .log("web stopping (SIGTERM)"), .signal(pid: 100, signal: 15, toGroup: true), .signal(pid: 100, signal: 18, toGroup: true),
+                .log("web stopping (SIGTERM)"), .signal(pid: 100, signal: 15, toGroup: true),
+                .signal(pid: 100, signal: 18, toGroup: true),
                 .controlReply(success: true, message: "web stopping"),
             ])
         #expect(h.exited("web", .signaled(15)) == [.log("web stopped (killed by SIGTERM)")])
@@ -60,7 +61,8 @@ import Testing
         h.beginAndSpawnAll()
         #expect(
             h.send(.restartService("web")) == [
-                .log("web stopping (SIGTERM)"), .signal(pid: 100, signal: 15, toGroup: true), .signal(pid: 100, signal: 18, toGroup: true),
+                .log("web stopping (SIGTERM)"), .signal(pid: 100, signal: 15, toGroup: true),
+                .signal(pid: 100, signal: 18, toGroup: true),
                 .controlReply(success: true, message: "web restarting"),
             ])
         #expect(h.exited("web", .signaled(15)) == [.log("web killed by SIGTERM, restarting now"), .spawn(0)])

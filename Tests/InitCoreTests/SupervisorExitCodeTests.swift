@@ -149,7 +149,10 @@ import Testing
                 .log("stopping all services: SIGTERM received"), .log("main stopping (SIGTERM)"),
                 .signal(pid: 101, signal: 15, toGroup: true), .signal(pid: 101, signal: 18, toGroup: true),
             ])
-        #expect(h.exited("main", .signaled(15)).withoutLogs == [.signal(pid: 100, signal: 15, toGroup: true), .signal(pid: 100, signal: 18, toGroup: true)])
+        #expect(
+            h.exited("main", .signaled(15)).withoutLogs == [
+                .signal(pid: 100, signal: 15, toGroup: true), .signal(pid: 100, signal: 18, toGroup: true),
+            ])
         #expect(h.exited("db", .exited(0)).last == .exit(code: 143))
     }
 

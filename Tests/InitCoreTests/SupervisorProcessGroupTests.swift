@@ -29,7 +29,8 @@ import Testing
         #expect(
             h.exited("api", .signaled(15), at: 2) == [
                 .log("api stopped (killed by SIGTERM)"), .log("db stopping (SIGTERM)"),
-                .signal(pid: h.pid("db"), signal: 15, toGroup: true), .signal(pid: h.pid("db"), signal: 18, toGroup: true),
+                .signal(pid: h.pid("db"), signal: 15, toGroup: true),
+                .signal(pid: h.pid("db"), signal: 18, toGroup: true),
             ])
         #expect(h.status("api").exitCode == 143)
     }
@@ -116,7 +117,8 @@ import Testing
         h.send(.stopService("once"), at: 1)
         #expect(h.send(.leaderExited(0, .signaled(15)), at: 1.1) == [])
         #expect(h.state("other") == .running)
-        #expect(h.exited("once", .signaled(15), at: 2).contains(.log("stopping all services: once ended (exit_on_end)")))
+        #expect(
+            h.exited("once", .signaled(15), at: 2).contains(.log("stopping all services: once ended (exit_on_end)")))
     }
 
     @Test func aDaemonThatStaysInItsLaunchersGroupIsWatchedUntilTheGroupEnds() {
@@ -127,7 +129,10 @@ import Testing
             }
         ])
         h.beginAndSpawnAll()
-        #expect(h.send(.leaderExited(0, .exited(0)), at: 1) == [.log("daemon launched (daemon; its process group is watched)")])
+        #expect(
+            h.send(.leaderExited(0, .exited(0)), at: 1) == [
+                .log("daemon launched (daemon; its process group is watched)")
+            ])
         #expect(h.state("daemon") == .launched)
         #expect(h.status("daemon").pid == 100)
         #expect(h.supervisor.isReady)

@@ -118,7 +118,8 @@ import Testing
         #expect(
             h.exited("worker", .exited(42)) == [
                 .log("worker exited 42"), .log("stopping all services: worker failed (exit_on_failure)"),
-                .log("web stopping (SIGTERM)"), .signal(pid: 101, signal: 15, toGroup: true), .signal(pid: 101, signal: 18, toGroup: true),
+                .log("web stopping (SIGTERM)"), .signal(pid: 101, signal: 15, toGroup: true),
+                .signal(pid: 101, signal: 18, toGroup: true),
             ])
         #expect(h.exited("web", .exited(0)) == [.log("web stopped (exited 0)"), .exit(code: 42)])
     }
@@ -141,7 +142,8 @@ import Testing
             h.exited("worker", .exited(3), at: 2) == [
                 .log("worker exited 3, giving up after 1 restart"),
                 .log("stopping all services: worker used up its restarts (exit_on_failure)"),
-                .log("web stopping (SIGTERM)"), .signal(pid: 101, signal: 15, toGroup: true), .signal(pid: 101, signal: 18, toGroup: true),
+                .log("web stopping (SIGTERM)"), .signal(pid: 101, signal: 15, toGroup: true),
+                .signal(pid: 101, signal: 18, toGroup: true),
             ])
         #expect(h.exited("web", .signaled(15), at: 2.1) == [.log("web stopped (killed by SIGTERM)"), .exit(code: 1)])
     }

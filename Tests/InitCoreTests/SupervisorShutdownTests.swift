@@ -53,10 +53,14 @@ import Testing
         h.beginAndSpawnAll()
         #expect(
             h.send(.stopRequested(signal: 2)).withoutLogs == [
-                .signal(pid: 101, signal: 15, toGroup: true), .signal(pid: 101, signal: 18, toGroup: true), .signal(pid: 102, signal: 15, toGroup: true), .signal(pid: 102, signal: 18, toGroup: true),
+                .signal(pid: 101, signal: 15, toGroup: true), .signal(pid: 101, signal: 18, toGroup: true),
+                .signal(pid: 102, signal: 15, toGroup: true), .signal(pid: 102, signal: 18, toGroup: true),
             ])
         #expect(h.exited("web1", .exited(0)) == [.log("web1 stopped (exited 0)")])
-        #expect(h.exited("web2", .exited(0)).withoutLogs == [.signal(pid: 100, signal: 15, toGroup: true), .signal(pid: 100, signal: 18, toGroup: true)])
+        #expect(
+            h.exited("web2", .exited(0)).withoutLogs == [
+                .signal(pid: 100, signal: 15, toGroup: true), .signal(pid: 100, signal: 18, toGroup: true),
+            ])
     }
 
     @Test func unorderedStopSignalsEverythingAtOnce() {
@@ -64,7 +68,8 @@ import Testing
         h.beginAndSpawnAll()
         #expect(
             h.send(.stopRequested(signal: 15)).withoutLogs == [
-                .signal(pid: 100, signal: 15, toGroup: true), .signal(pid: 100, signal: 18, toGroup: true), .signal(pid: 101, signal: 15, toGroup: true), .signal(pid: 101, signal: 18, toGroup: true),
+                .signal(pid: 100, signal: 15, toGroup: true), .signal(pid: 100, signal: 18, toGroup: true),
+                .signal(pid: 101, signal: 15, toGroup: true), .signal(pid: 101, signal: 18, toGroup: true),
                 .signal(pid: 102, signal: 15, toGroup: true), .signal(pid: 102, signal: 18, toGroup: true),
             ])
         #expect(h.supervisor.nextDeadline == at(10))
@@ -93,7 +98,9 @@ import Testing
         ])
         h.beginAndSpawnAll()
         #expect(
-            h.send(.stopRequested(signal: 15), at: 0).withoutLogs == [.signal(pid: 100, signal: 2, toGroup: false), .signal(pid: 100, signal: 18, toGroup: false)])
+            h.send(.stopRequested(signal: 15), at: 0).withoutLogs == [
+                .signal(pid: 100, signal: 2, toGroup: false), .signal(pid: 100, signal: 18, toGroup: false),
+            ])
         #expect(h.tick(at: 1).withoutLogs == [.signal(pid: 100, signal: 9, toGroup: true)])
     }
 
@@ -180,7 +187,10 @@ import Testing
         // db is not signalled yet; it crashes on its own: no restart.
         #expect(h.exited("db", .exited(1), at: 0.5) == [.log("db exited 1")])
         #expect(h.state("db") == .failed)
-        #expect(h.exited("web", .exited(0), at: 1).withoutLogs == [.signal(pid: 101, signal: 15, toGroup: true), .signal(pid: 101, signal: 18, toGroup: true)])
+        #expect(
+            h.exited("web", .exited(0), at: 1).withoutLogs == [
+                .signal(pid: 101, signal: 15, toGroup: true), .signal(pid: 101, signal: 18, toGroup: true),
+            ])
         #expect(h.exited("api", .exited(0), at: 1.5) == [.log("api stopped (exited 0)"), .exit(code: 0)])
     }
 

@@ -164,7 +164,8 @@ import Testing
             h.exited("a", .exited(2)) == [
                 .log("a exited 2"), .log("b skipped: a failed"),
                 .log("stopping all services: b was skipped (exit_on_skipped)"),
-                .log("c stopping (SIGTERM)"), .signal(pid: 102, signal: 15, toGroup: true), .signal(pid: 102, signal: 18, toGroup: true),
+                .log("c stopping (SIGTERM)"), .signal(pid: 102, signal: 15, toGroup: true),
+                .signal(pid: 102, signal: 18, toGroup: true),
             ])
         #expect(h.exited("c", .signaled(15)) == [.log("c stopped (killed by SIGTERM)"), .exit(code: 1)])
     }

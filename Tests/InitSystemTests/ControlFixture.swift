@@ -114,6 +114,7 @@ final class ControlFixture: @unchecked Sendable {
         if let limit = logs.lines { lines = Array(lines.suffix(limit)) }
         connection.reply(id: request.id, result: LogEntry.result(lines))
         guard logs.follow else { return }
+        connection.isFollowing = true
         followers.append(connection)
         connection.onClose = { [unowned self] in
             followers.removeAll { $0 === connection }

@@ -149,7 +149,7 @@ import Testing
         #expect(ids == Array(1...Int64(count)))
     }
 
-    @Test func connectionsBeyondTheLimitAreRefusedAndSlotsAreReused() throws {
+    @Test func atTheCapTheOldestIdleConnectionMakesRoom() throws {
         let fixture = try ControlFixture()
         defer { fixture.shutdown() }
         var clients: [RawClient] = []
@@ -159,13 +159,34 @@ import Testing
             #expect(client.readJSON()?["id"] == .int(Int64(id)))
             clients.append(client)
         }
+        // A script that leaks idle connections must not lock the operator out.
+        #expect(
+            ControlClient.call(socketPath: fixture.socketPath, method: "status", params: .object([]))
+                == .success(ControlFixture.statusResult.json))
+        #expect(clients[0].readLine() == nil, "the oldest idle connection was closed")
+        clients[1].request(id: 2, method: "status")
+        #expect(clients[1].readJSON()?["id"] == .int(2), "the others are still served")
+    }
+
+    @Test func followersAreBusySoAFullCapOfThemRefusesANewcomer() throws {
+        let fixture = try ControlFixture()
+        defer { fixture.shutdown() }
+        var followers: [RawClient] = []
+        for id in 1...64 {
+            let client = try RawClient(fixture.socketPath)
+            client.request(id: id, method: "logs", params: #"{"follow":true}"#)
+            #expect(client.readJSON()?["id"] == .int(Int64(id)))
+            followers.append(client)
+        }
+        #expect(fixture.waitUntil { $0.followers.count == 64 })
         let extra = try RawClient(fixture.socketPath)
         let refusal = extra.readJSON()
         #expect(refusal?["error"]?["code"] == .int(-32000))
         #expect(refusal?["error"]?["message"] == .string("too many control connections; try again"))
         #expect(extra.readLine() == nil)
+        #expect(fixture.onLoop { $0.droppedFollowers } == 0, "no follower was evicted")
 
-        clients.removeLast()
+        followers.removeLast()
         #expect(fixture.waitUntil { $0.server?.connectionCount == 63 })
         #expect(
             ControlClient.call(socketPath: fixture.socketPath, method: "status", params: .object([]))

@@ -24,6 +24,8 @@ int pci_accept4(int fd, struct sockaddr *addr, socklen_t *len);
 int pci_pipe2(int fds[2], int flags);
 int pci_set_child_subreaper(void);
 int pci_close_range_from(unsigned int first);
+// struct ucred (SO_PEERCRED) needs _GNU_SOURCE: the pid at the other end of a unix socket, or -1.
+int pci_peer_pid(int fd);
 // fcntl is variadic, and F_GETPIPE_SZ needs _GNU_SOURCE.
 int pci_pipe_capacity(int fd);
 int pci_set_cloexec(int fd);

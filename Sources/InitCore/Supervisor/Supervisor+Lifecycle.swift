@@ -84,7 +84,8 @@ extension Supervisor {
         if records[id].state == .launched && groupOutlivedLeader && records[id].stop == nil {
             // The daemon stayed in its launcher's group, and that group is gone now: the daemon ended.
             stopProbes(id)
-            serviceEnded(id, succeeded: succeeded, code: termination.shellCode, ending: "ended (its process group is gone)",
+            serviceEnded(
+                id, succeeded: succeeded, code: termination.shellCode, ending: "ended (its process group is gone)",
                 now: now)
             return
         }

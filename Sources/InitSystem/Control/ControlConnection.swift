@@ -33,6 +33,12 @@ public final class ControlConnection {
 
     public var isOpen: Bool { fd >= 0 }
 
+    /// A `logs -f` (or events) follower: busy for as long as it is open, never evicted as idle.
+    public var isFollowing = false
+
+    /// Nothing in progress: no request being answered or read, nothing to write, not following.
+    var isIdle: Bool { isOpen && !isFollowing && outstanding == 0 && queuedBytes == 0 && input.isEmpty }
+
     /// Bytes waiting to be written.
     public var queuedBytes: Int { output.count - outputStart }
 

@@ -26,18 +26,23 @@ public final class ControlServer {
     private var fd: Int32 = -1
     private var watch: EventLoop.Watch?
     private var identity: (dev_t, ino_t)?
-    private var connections: [ObjectIdentifier: ControlConnection] = [:]
+    /// Keyed by accept order: the smallest key is the oldest connection.
+    private var connections: [UInt64: ControlConnection] = [:]
+    private var nextSerial: UInt64 = 0
     private var acceptRetry: EventLoop.Timer?
+    /// Given up to accept one more client when the process is out of descriptors.
+    private let reserve: DescriptorReserve?
 
     /// Creates the socket (unlinks a stale socket file first — only if nothing answers on it; refuses if
     /// another pcinit is live there), chmod 0600, listens, watches in `loop`.
     public init(
-        loop: EventLoop, path: String, limits: Limits = Limits(),
+        loop: EventLoop, path: String, limits: Limits = Limits(), reserve: DescriptorReserve? = nil,
         handler: @escaping (ControlRequest, ControlConnection) -> Void
     ) throws(SystemError) {
         self.loop = loop
         self.path = path
         self.limits = limits
+        self.reserve = reserve
         self.handler = handler
         let (address, length) = try UnixSocket.address(path)
         try UnixSocket.clearStale(path)
@@ -98,6 +103,8 @@ public final class ControlServer {
             case EINTR, ECONNABORTED: continue
             case EAGAIN, EWOULDBLOCK: return
             case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                // Out of descriptors, the spare lets this one operator in; the next failure pauses.
+                if errno == EMFILE || errno == ENFILE, reserve?.lend() == true { continue }
                 // The pending connection stays queued and would wake us forever: pause accepting briefly.
                 Log.warning("control socket: cannot accept: \(SystemError.describe(errno)); retrying shortly")
                 pauseAccepting()
@@ -109,23 +116,39 @@ public final class ControlServer {
         }
     }
 
+    /// At the cap the oldest idle connection makes room (a script that leaks connections must not lock the
+    /// operator out); followers and connections with a request in progress are busy and never evicted.
     private func admit(_ client: Int32) {
-        guard connections.count < limits.maxConnections else {
-            let busy = ControlMessage.error(
-                ControlError(code: ControlError.applicationError, message: "too many control connections; try again"))
-            var line = busy.line
-            _ = line.withUTF8 { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
-            Glibc.close(client)
-            return
+        if connections.count >= limits.maxConnections {
+            guard let oldestIdle = connections.filter({ $0.value.isIdle }).keys.min() else {
+                refuse(client)
+                return
+            }
+            Log.debug("control socket: at \(limits.maxConnections) connections, closing the oldest idle one")
+            connections[oldestIdle]?.close()
         }
+        let serial = nextSerial
+        nextSerial += 1
         do throws(SystemError) {
             let connection = try ControlConnection(fd: client, loop: loop, limits: limits, handler: handler)
-            connection.onRemoved = { [weak self] gone in self?.connections[ObjectIdentifier(gone)] = nil }
-            connections[ObjectIdentifier(connection)] = connection
+            connection.onRemoved = { [weak self] _ in
+                self?.connections[serial] = nil
+                self?.reserve?.refill()
+            }
+            connections[serial] = connection
         } catch {
             Log.warning("control socket: \(error)")
             Glibc.close(client)
         }
+    }
+
+    private func refuse(_ client: Int32) {
+        let busy = ControlMessage.error(
+            ControlError(code: ControlError.applicationError, message: "too many control connections; try again"))
+        var line = busy.line
+        _ = line.withUTF8 { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+        Glibc.close(client)
+        reserve?.refill()
     }
 
     private func pauseAccepting() {

@@ -50,18 +50,26 @@ enum UnixSocket {
         }
         let (address, length) = try UnixSocket.address(path)
         let probe = try make(nonblocking: true)
+        defer { Glibc.close(probe) }
         let result = connect(probe, to: address, length: length)
-        Glibc.close(probe)
         switch result {
         case ECONNREFUSED:
             if unlink(path) != 0 && errno != ENOENT { throw SystemError("remove stale socket \(path)") }
         case ENOENT:
             return
         case 0, EAGAIN, EINPROGRESS:
-            throw SystemError("another pcinit is already listening on \(path)", errno: EADDRINUSE)
+            let owner = listenerPID(probe).map { " (pid \($0))" } ?? ""
+            throw SystemError("another pcinit\(owner) is already listening on \(path)", errno: EADDRINUSE)
         default:
             throw SystemError("check existing socket \(path)", errno: result)
         }
+    }
+
+    /// The pid of the process that listens at the other end of a connected socket (SO_PEERCRED), as our pid
+    /// namespace sees it; nil when unknown (0: it lives in a namespace we cannot see).
+    static func listenerPID(_ fd: Int32) -> pid_t? {
+        let pid = pci_peer_pid(fd)
+        return pid > 0 ? pid : nil
     }
 
     /// The file's identity, so `close` only unlinks the socket this process bound (not a successor's).

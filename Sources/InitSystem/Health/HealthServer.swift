@@ -36,6 +36,8 @@ public final class HealthServer {
     /// Weak: the runtime that answers is usually the one that owns this server.
     weak var source: HealthSource?
     let limits: Limits
+    /// Given up to accept one more client when the process is out of descriptors.
+    let reserve: DescriptorReserve?
     private var listenFD: Int32
     private var listenWatch: EventLoop.Watch?
     private var resumeTimer: EventLoop.Timer?
@@ -47,15 +49,17 @@ public final class HealthServer {
 
     /// Binds and listens (for "::": an IPv6 socket with IPV6_V6ONLY=0, dual stack; if IPv6 is unavailable, falls
     /// back to 0.0.0.0 with a debug log). SO_REUSEADDR. Throws for `.off`: the caller runs no server then.
-    public init(loop: EventLoop, address: HealthAddress, source: HealthSource, limits: Limits = Limits())
-        throws(SystemError)
-    {
+    public init(
+        loop: EventLoop, address: HealthAddress, source: HealthSource, limits: Limits = Limits(),
+        reserve: DescriptorReserve? = nil
+    ) throws(SystemError) {
         guard case .listen(let host, let port) = address else {
             throw SystemError("health listener is off", errno: EINVAL)
         }
         self.loop = loop
         self.source = source
         self.limits = limits
+        self.reserve = reserve
         listenFD = try HealthListenSocket.open(host: host, port: port)
         boundPort = SocketAddress.local(of: listenFD)?.port ?? port
         do throws(SystemError) {
@@ -98,7 +102,12 @@ public final class HealthServer {
             switch errno {
             case EAGAIN, EWOULDBLOCK:
                 return
-            case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+            case EMFILE, ENFILE:
+                // The spare descriptor lets this one client in; the next failure pauses.
+                if let reserve, reserve.lend() { continue }
+                pauseAccepting(errno)
+                return
+            case ENOBUFS, ENOMEM:
                 pauseAccepting(errno)
                 return
             default:
@@ -155,5 +164,6 @@ public final class HealthServer {
         if let watch = connection.watch { loop.unwatch(watch) }
         if let timer = connection.deadlineTimer { loop.cancel(timer) }
         Glibc.close(connection.fd)
+        reserve?.refill()
     }
 }
