@@ -68,6 +68,8 @@ public final class ServiceRuntime {
     var notifySockets: [ServiceID: NotifySocket] = [:]
     /// Services whose leader was reaped, until their process group is empty too.
     var groups = ProcessGroups()
+    /// A signal found a draining group empty: settle the groups after the current actions.
+    var groupsNeedSettling = false
     var deadlineTimer: EventLoop.Timer?
     var stopBegan: Instant?
     var exitCode: Int32?
@@ -146,6 +148,11 @@ public final class ServiceRuntime {
         let actions = supervisor.handle(event, now: MonotonicClock.now())
         if stopBegan == nil && supervisor.isStopping { stopBegan = MonotonicClock.now() }
         for action in actions { perform(action) }
+        // A group found empty by a failed signal is settled once the actions are done, not from inside one.
+        if groupsNeedSettling {
+            groupsNeedSettling = false
+            settleGroups()
+        }
         armDeadline()
     }
 
@@ -366,7 +373,10 @@ public final class ServiceRuntime {
                 forwardToServices(signal)
             }
         }
-        if reap { reapChildren() }
+        if reap || groupsNeedSettling {
+            groupsNeedSettling = false
+            reapChildren()
+        }
     }
 
     private func forwardToServices(_ signal: Int32) {
@@ -386,8 +396,8 @@ public final class ServiceRuntime {
             if children.isWaiting(for: pid) {
                 kill(pid, signal)
             } else if groups.isDraining(pid) {
-                // The group emptied without a reap telling us (its last member left it): look again soon.
-                loop.schedule(at: MonotonicClock.now()) { [unowned self] in self.settleGroups() }
+                // The group emptied without a reap telling us (its last member left it).
+                groupsNeedSettling = true
             }
         } else if children.isWaiting(for: pid) {
             kill(pid, signal)
