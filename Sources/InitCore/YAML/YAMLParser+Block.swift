@@ -99,6 +99,8 @@ extension YAMLParser {
 
     /// A key of a block mapping after the first, up to (not including) its `:`.
     private mutating func parseBlockMappingKey() throws(YAMLError) -> YAMLNode {
+        // A key is a single line; one that runs on is reported as that, not as a badly indented line.
+        flowLineIndent = 0
         let properties = try parseProperties(flow: false)
         let scope = beginProperties(properties)
         if !properties.isEmpty && (Byte.isBreakOrEnd(peek) || peek == Byte.hash) {

@@ -118,8 +118,10 @@ extension YAMLParser {
         var node: YAMLNode
         flowLineIndent = parentIndent + 1
         switch b {
-        case Byte.singleQuote, Byte.doubleQuote: node = try parseQuotedScalar()
-        case Byte.openBracket, Byte.openBrace: node = try parseFlowCollection()
+        case Byte.singleQuote, Byte.doubleQuote, Byte.openBracket, Byte.openBrace:
+            flowIndentationError = nil
+            node = try b == Byte.openBracket || b == Byte.openBrace ? parseFlowCollection() : parseQuotedScalar()
+            if let problem = flowIndentationError { throw problem }
         case Byte.asterisk:
             if !inline.isEmpty { throw errorHere("an alias cannot have an anchor or a tag") }
             node = try parseAlias()
