@@ -8,7 +8,10 @@ import Testing
 @Suite struct YAMLTestSuiteTests {
     /// Selected cases the reader gets wrong, each with why. A case failing that is not listed here fails the test,
     /// and so does a listed case that passes (remove it then).
-    static let knownFailures: [String: String] = [:]
+    static let knownFailures: [String: String] = [
+        "9JBA": "'#' glued to a closing ']' is taken as a comment, as PyYAML and libyaml do (the spec wants a blank)",
+        "SU5Z": "'#' glued to a closing quote is taken as a comment, as PyYAML and libyaml do (the spec wants a blank)",
+    ]
 
     /// At least this share of the selected cases must load exactly as the suite says.
     static let requiredPassRate = 0.98

@@ -119,9 +119,9 @@ extension YAMLParser {
         flowLineIndent = parentIndent + 1
         switch b {
         case Byte.singleQuote, Byte.doubleQuote, Byte.openBracket, Byte.openBrace:
-            flowIndentationError = nil
+            deferredFlowError = nil
             node = try b == Byte.openBracket || b == Byte.openBrace ? parseFlowCollection() : parseQuotedScalar()
-            if let problem = flowIndentationError { throw problem }
+            if let problem = deferredFlowError { throw problem }
         case Byte.asterisk:
             if !inline.isEmpty { throw errorHere("an alias cannot have an anchor or a tag") }
             node = try parseAlias()

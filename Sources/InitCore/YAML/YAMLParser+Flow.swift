@@ -28,6 +28,12 @@ extension YAMLParser {
             try skipFlowSpace(opening: start, name: name, closingText: closingText)
             var value: YAMLNode?
             if peek == Byte.colon && (isJSONLike || Byte.isBlankBreakOrEnd(peek(1)) || Byte.isFlowIndicator(peek(1))) {
+                if isSequence && line != entryStart.line {
+                    deferFlowError(
+                        error(
+                            "the key of a single-pair mapping in a flow sequence must be on one line with its ':'",
+                            at: entryStart))
+                }
                 pos += 1
                 try skipFlowSpace(opening: start, name: name, closingText: closingText)
                 if peek == Byte.comma || peek == closing {
@@ -107,7 +113,8 @@ extension YAMLParser {
         {
             return
         }
-        throw errorHere("a comment must be separated by a blank: found '#' right after '\(Character(Unicode.Scalar(previous)))'")
+        let after = Character(Unicode.Scalar(previous))
+        throw errorHere("a comment must be separated by a blank: found '#' right after '\(after)'")
     }
 
     /// One node inside a flow collection; empty (null) when a `,`, `:` or closing bracket comes first.

@@ -58,13 +58,16 @@ extension YAMLParser {
         return index - lineStart
     }
 
-    /// Notes a line inside a flow node that is not indented past the enclosing block node (see
-    /// `flowIndentationError`).
+    mutating func deferFlowError(_ problem: YAMLError) {
+        if deferredFlowError == nil { deferredFlowError = problem }
+    }
+
+    /// Notes a line inside a flow node that is not indented past the enclosing block node.
     mutating func noteUnderIndentedFlowLine(in name: String) {
-        guard flowIndentationError == nil else { return }
-        flowIndentationError = errorHere(
-            "bad indentation: a continuation line of a \(name) must be indented by at least \(flowLineIndent) "
-                + "space\(flowLineIndent == 1 ? "" : "s"), found \(lineIndentation)")
+        deferFlowError(
+            errorHere(
+                "bad indentation: a continuation line of a \(name) must be indented by at least \(flowLineIndent) "
+                    + "space\(flowLineIndent == 1 ? "" : "s"), found \(lineIndentation)"))
     }
 
     /// A tab at `tab` (a byte position on the current line) where YAML wants indentation.
