@@ -1,11 +1,4 @@
-/// Block structure: the document, block nodes, block mappings and block sequences.
-enum BlockContext {
-    case document
-    /// The value after `key:`; a sequence may sit at the key's own indentation.
-    case mappingValue(key: YAMLNode)
-    /// The entry after `- `; a compact mapping or sequence may start on the dash's line.
-    case sequenceEntry
-}
+/// Block structure: the document, block mappings and block sequences (block nodes: YAMLParser+BlockNode).
 
 extension YAMLParser {
     mutating func parseDocument() throws(YAMLError) -> YAMLNode? {
@@ -15,8 +8,9 @@ extension YAMLParser {
         }
         try rejectControlCharacters()
         var sawDirective = false
+        // Tabs before the root node are separation, not indentation; parseBlockNode checks what follows them.
         while true {
-            try skipToContent()
+            _ = skipToContentKeepingTabs()
             guard peek == Byte.percent && pos == lineStart else { break }
             // %YAML and %TAG directives are skipped: the reader only knows the core schema.
             sawDirective = true
@@ -28,7 +22,7 @@ extension YAMLParser {
             throw errorHere("expected '---' after the directives, found \(foundDescription())")
         }
         let afterStart = mark
-        try skipToContent()
+        _ = skipToContentKeepingTabs()
         var root: YAMLNode?
         if !isAtEnd && !isAtDocumentMarker() {
             reset(to: afterStart)
@@ -79,138 +73,6 @@ extension YAMLParser {
         }
     }
 
-    /// Whether the current position starts no node: the end, a document marker, or (on a new line) a line not
-    /// indented past the parent (except a sequence at its key's own indentation).
-    private func isEndOfBlockNode(parentIndent: Int, context: BlockContext, onNewLine: Bool) -> Bool {
-        if isAtEnd || isAtDocumentMarker() { return true }
-        guard onNewLine else { return false }
-        if column > parentIndent { return false }
-        if case .mappingValue = context, column == parentIndent, peek == Byte.dash, Byte.isBlankBreakOrEnd(peek(1)) {
-            return false
-        }
-        return true
-    }
-
-    /// Whether only blanks precede the current position on its line.
-    private var isFirstOnLine: Bool {
-        var index = lineStart
-        while index < pos {
-            if !Byte.isBlank(bytes[index]) { return false }
-            index += 1
-        }
-        return true
-    }
-
-    /// A node in block context, starting after `key:`, `- `, `---` or at the start of the document.
-    /// `parentIndent` is the indentation of the enclosing block collection (-1 for the root).
-    mutating func parseBlockNode(parentIndent: Int, context: BlockContext) throws(YAMLError) -> YAMLNode {
-        try enterNesting()
-        defer { depth -= 1 }
-        let emptyLocation = here
-        var onNewLine = try skipToContent()
-        if case .document = context, isFirstOnLine { onNewLine = true }
-        if isEndOfBlockNode(parentIndent: parentIndent, context: context, onNewLine: onNewLine) {
-            return emptyNode(at: emptyLocation)
-        }
-
-        let propertiesColumn = column
-        let properties = try parseProperties(flow: false)
-        let scope = beginProperties(properties)
-        // Properties alone on their line belong to the node below; on the content's line, to that content
-        // (for `&a key: value` that is the key, not the mapping).
-        var propertiesOwnLine = false
-        if !properties.isEmpty && (Byte.isBreakOrEnd(peek) || peek == Byte.hash) {
-            propertiesOwnLine = try skipToContent()
-            if isEndOfBlockNode(parentIndent: parentIndent, context: context, onNewLine: true) {
-                var node = emptyNode(at: properties.location ?? emptyLocation)
-                try finishProperties(&node, properties, scope)
-                return node
-            }
-        }
-        let contentOnNewLine = onNewLine || propertiesOwnLine
-        var collectionAllowed = contentOnNewLine
-        if case .sequenceEntry = context { collectionAllowed = true }
-        let contentColumn = column
-        let start = here
-        let b = peek
-
-        var node: YAMLNode
-        if b == Byte.dash && Byte.isBlankBreakOrEnd(peek(1)) {
-            guard collectionAllowed else { throw inlineCollectionError(context: context, found: "'-'") }
-            node = try parseBlockSequence(indent: contentColumn, sharesParentIndent: contentColumn == parentIndent)
-        } else if b == Byte.question && Byte.isBlankBreakOrEnd(peek(1)) {
-            throw errorHere("explicit mapping keys ('? ') are not supported; write 'key: value'")
-        } else if b == Byte.pipe || b == Byte.greaterThan {
-            node = try parseBlockScalar(parentIndent: parentIndent)
-        } else {
-            let startLine = line
-            var plainFirstLine: Range<Int>?
-            switch b {
-            case Byte.singleQuote, Byte.doubleQuote: node = try parseQuotedScalar()
-            case Byte.openBracket, Byte.openBrace: node = try parseFlowCollection()
-            case Byte.asterisk:
-                if !properties.isEmpty { throw errorHere("an alias cannot have an anchor or a tag") }
-                node = try parseAlias()
-            default:
-                guard canStartPlain(flow: false) else {
-                    throw errorHere("unexpected \(foundDescription()); expected a value")
-                }
-                plainFirstLine = scanPlainLine(flow: false)
-                node = YAMLNode(.scalar(text: "", style: .plain), location: start)
-            }
-            let afterCandidate = mark
-            skipInlineBlanks()
-            if peek == Byte.colon && Byte.isBlankBreakOrEnd(peek(1)) {
-                if let first = plainFirstLine {
-                    node = YAMLNode(
-                        .scalar(text: String(decoding: bytes[first], as: UTF8.self), style: .plain), location: start)
-                    countNode()
-                }
-                guard collectionAllowed else {
-                    throw error(inlineMappingMessage(context: context, key: node), at: start)
-                }
-                guard line == startLine else { throw error("a mapping key must be on a single line", at: start) }
-                if propertiesOwnLine {
-                    var mapping = try parseBlockMapping(indent: contentColumn, firstKey: node, location: start)
-                    try finishProperties(&mapping, properties, scope)
-                    return mapping
-                }
-                try finishProperties(&node, properties, scope)
-                return try parseBlockMapping(indent: propertiesColumn, firstKey: node, location: start)
-            }
-            reset(to: afterCandidate)
-            if let first = plainFirstLine {
-                let text = continuePlain(first: first, parentIndent: parentIndent, flow: false)
-                node = YAMLNode(.scalar(text: text, style: .plain), location: start)
-                countNode()
-            }
-            try expectEndOfLine(after: "'\(Self.displayName(of: node))'")
-        }
-        try finishProperties(&node, properties, scope)
-        return node
-    }
-
-    private mutating func inlineCollectionError(context: BlockContext, found: String) -> YAMLError {
-        switch context {
-        case .mappingValue(let key):
-            return errorHere(
-                "expected a mapping value after '\(Self.displayName(of: key))', found \(found) "
-                    + "(a block sequence must start on its own line)")
-        default:
-            return errorHere("a block sequence cannot start on the '---' line")
-        }
-    }
-
-    private func inlineMappingMessage(context: BlockContext, key: YAMLNode) -> String {
-        switch context {
-        case .mappingValue(let outer):
-            return "found mapping key '\(Self.displayName(of: key))' on the same line as key "
-                + "'\(Self.displayName(of: outer))'; a nested mapping must start on its own line"
-        default:
-            return "a block mapping cannot start on the '---' line"
-        }
-    }
-
     /// Entries of a block mapping whose keys sit at column `indent`; the first key is already parsed and the
     /// position is at its `:`.
     mutating func parseBlockMapping(indent: Int, firstKey: YAMLNode, location: SourceLocation) throws(YAMLError)
@@ -237,6 +99,8 @@ extension YAMLParser {
 
     /// A key of a block mapping after the first, up to (not including) its `:`.
     private mutating func parseBlockMappingKey() throws(YAMLError) -> YAMLNode {
+        // A key is a single line; one that runs on is reported as that, not as a badly indented line.
+        flowLineIndent = 0
         let properties = try parseProperties(flow: false)
         let scope = beginProperties(properties)
         if !properties.isEmpty && (Byte.isBreakOrEnd(peek) || peek == Byte.hash) {

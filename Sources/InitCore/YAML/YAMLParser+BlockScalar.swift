@@ -40,7 +40,7 @@ extension YAMLParser {
         var breaks: Int
         if let increment {
             indent = max(parentIndent, 0) + increment
-            breaks = skipBlockScalarBreaks(indent: indent)
+            breaks = try skipBlockScalarBreaks(indent: indent)
         } else {
             (indent, breaks) = try detectBlockScalarIndent(minimum: parentIndent + 1)
         }
@@ -51,11 +51,20 @@ extension YAMLParser {
             text.append(contentsOf: repeatElement(Byte.lineFeed, count: breaks))
             let startsWithBlank = Byte.isBlank(peek)
             let contentStart = pos
-            while pos < bytes.count && !Byte.isBreak(bytes[pos]) { pos += 1 }
+            var onlyBlanks = true
+            while pos < bytes.count && !Byte.isBreak(bytes[pos]) {
+                if !Byte.isBlank(bytes[pos]) { onlyBlanks = false }
+                pos += 1
+            }
             text.append(contentsOf: bytes[contentStart..<pos])
-            lastBreak = isAtEnd ? 0 : 1
-            if !isAtEnd { consumeBreak() }
-            breaks = skipBlockScalarBreaks(indent: indent)
+            // A last line of blanks without a line break counts as ending with one (as the yaml-test-suite has it).
+            lastBreak = isAtEnd && !onlyBlanks ? 0 : 1
+            if isAtEnd {
+                breaks = 0
+                break
+            }
+            consumeBreak()
+            breaks = try skipBlockScalarBreaks(indent: indent)
             guard column == indent && !isAtEnd && !(indent == 0 && isAtDocumentMarker()) else { break }
             // Folding: a break between two lines that start without blanks becomes a space, or disappears when
             // empty lines follow it (they stand for themselves). More-indented lines keep their breaks.
@@ -76,16 +85,34 @@ extension YAMLParser {
             location: start)
     }
 
-    /// Skips indentation (up to `indent` spaces) and empty lines; returns the number of line breaks skipped.
-    private mutating func skipBlockScalarBreaks(indent: Int) -> Int {
+    /// Skips indentation (up to `indent` spaces) and empty lines; returns the number of line breaks skipped (a
+    /// last line of spaces without a break counts as one).
+    private mutating func skipBlockScalarBreaks(indent: Int) throws(YAMLError) -> Int {
         var breaks = 0
         while column < indent && peek == Byte.space { pos += 1 }
+        try rejectTabInEmptyLine(indent: indent)
         while Byte.isBreak(peek) {
             consumeBreak()
             breaks += 1
             while column < indent && peek == Byte.space { pos += 1 }
+            try rejectTabInEmptyLine(indent: indent)
         }
+        if isAtLastLineOfSpaces { breaks += 1 }
         return breaks
+    }
+
+    /// At the end of input on a line of spaces, which counts as an empty line ending with a break.
+    private var isAtLastLineOfSpaces: Bool {
+        isAtEnd && pos > lineStart && bytes[lineStart..<pos].allSatisfy { $0 == Byte.space }
+    }
+
+    /// An empty line of a block scalar is spaces only: a tab within its indentation ends the scalar on a line
+    /// that is no comment and no content either.
+    private mutating func rejectTabInEmptyLine(indent: Int) throws(YAMLError) {
+        guard peek == Byte.tab && column < indent else { return }
+        var index = pos
+        while index < bytes.count && Byte.isBlank(bytes[index]) { index += 1 }
+        if index == bytes.count || Byte.isBreak(bytes[index]) { throw tabIndentationError(at: pos) }
     }
 
     /// Auto-detected indentation: that of the first non-empty line, at least `minimum`. Leading empty lines are
@@ -96,6 +123,8 @@ extension YAMLParser {
         var widestEmptyLineMark = mark
         while true {
             while peek == Byte.space { pos += 1 }
+            try rejectTabInEmptyLine(indent: minimum)
+            if isAtLastLineOfSpaces { breaks += 1 }
             guard Byte.isBreak(peek) else { break }
             if column > widestEmptyLine {
                 widestEmptyLine = column

@@ -28,6 +28,12 @@ extension YAMLParser {
             try skipFlowSpace(opening: start, name: name, closingText: closingText)
             var value: YAMLNode?
             if peek == Byte.colon && (isJSONLike || Byte.isBlankBreakOrEnd(peek(1)) || Byte.isFlowIndicator(peek(1))) {
+                if isSequence && line != entryStart.line {
+                    deferFlowError(
+                        error(
+                            "the key of a single-pair mapping in a flow sequence must be on one line with its ':'",
+                            at: entryStart))
+                }
                 pos += 1
                 try skipFlowSpace(opening: start, name: name, closingText: closingText)
                 if peek == Byte.comma || peek == closing {
@@ -68,25 +74,47 @@ extension YAMLParser {
         }
     }
 
-    /// Skips blanks (tabs included), comments and line breaks inside a flow collection.
+    /// Skips blanks (tabs included), comments and line breaks inside a flow collection. A line that goes on
+    /// with an entry must be indented by `flowLineIndent` spaces; a closing bracket may sit anywhere (a common
+    /// style, and libyaml takes it).
     private mutating func skipFlowSpace(opening: SourceLocation, name: String, closingText: String) throws(YAMLError) {
+        var crossedBreak = false
         while true {
             let b = peek
             if Byte.isBlank(b) {
                 pos += 1
             } else if b == Byte.hash {
+                try rejectGluedComment()
                 skipComment()
             } else if Byte.isBreak(b) {
                 consumeBreak()
+                crossedBreak = true
                 if isAtDocumentMarker() {
                     throw error("unterminated \(name): expected \(closingText) before the document marker", at: opening)
                 }
             } else if isAtEnd {
                 throw error("unterminated \(name): expected \(closingText) before end of input", at: opening)
             } else {
+                if crossedBreak && b != Byte.closeBracket && b != Byte.closeBrace && lineIndentation < flowLineIndent {
+                    noteUnderIndentedFlowLine(in: name)
+                }
                 return
             }
         }
+    }
+
+    /// A `#` right after `,`, `:` or an opening bracket is not a comment (it needs a blank before it). After a
+    /// closing quote or bracket it is taken as one, as elsewhere (see `expectEndOfLine`).
+    private mutating func rejectGluedComment() throws(YAMLError) {
+        guard pos > lineStart else { return }
+        let previous = bytes[pos - 1]
+        if Byte.isBlank(previous) || previous == Byte.closeBracket || previous == Byte.closeBrace
+            || previous == Byte.singleQuote || previous == Byte.doubleQuote
+        {
+            return
+        }
+        let after = Character(Unicode.Scalar(previous))
+        throw errorHere("a comment must be separated by a blank: found '#' right after '\(after)'")
     }
 
     /// One node inside a flow collection; empty (null) when a `,`, `:` or closing bracket comes first.

@@ -63,11 +63,12 @@ extension YAMLParser {
                 consumeBreak()
                 breaks += 1
                 while peek == Byte.space { pos += 1 }
-                let indentEnd = pos
+                let indentation = column
                 skipInlineBlanks()
                 if Byte.isBreak(peek) { continue }
-                // Block context: the continuation must be indented with spaces past the parent.
-                isContentLine = !isAtEnd && (flow || (indentEnd == pos && column > parentIndent))
+                // The continuation must be indented with spaces past the parent (tabs may follow the spaces). In
+                // flow context the scalar goes on regardless, so an unclosed bracket is still reported as that.
+                isContentLine = !isAtEnd && (flow || indentation > parentIndent)
                 break
             }
             guard isContentLine, !isAtDocumentMarker(), peek != Byte.hash else {
@@ -83,6 +84,7 @@ extension YAMLParser {
                 reset(to: lineEnd)
                 break
             }
+            if flow && lineIndentation < flowLineIndent { noteUnderIndentedFlowLine(in: "plain scalar") }
             if text == nil { text = Array(bytes[first]) }
             if breaks == 1 {
                 text!.append(Byte.space)

@@ -38,14 +38,12 @@ extension YAMLParser {
         }
     }
 
-    /// Anchor and alias names: anything up to a blank or flow indicator. A `:` followed by a blank also ends
-    /// the name, so `*base: value` reads as an alias key.
+    /// Anchor and alias names: anything up to a blank or flow indicator, `:` included (`&a: b` anchors `b`).
     mutating func scanAnchorName() -> String {
         let start = pos
         while pos < bytes.count {
             let b = bytes[pos]
             if Byte.isBlankBreakOrEnd(b) || Byte.isFlowIndicator(b) { break }
-            if b == Byte.colon && Byte.isBlankBreakOrEnd(peek(1)) { break }
             pos += 1
         }
         return String(decoding: bytes[start..<pos], as: UTF8.self)
@@ -72,7 +70,12 @@ extension YAMLParser {
         pos += 1
         while pos < bytes.count {
             let b = bytes[pos]
-            if Byte.isBlankBreakOrEnd(b) || (flow && Byte.isFlowIndicator(b)) { break }
+            if Byte.isBlankBreakOrEnd(b) { break }
+            if Byte.isFlowIndicator(b) {
+                // Tag characters exclude the flow indicators; in a flow collection one ends the tag.
+                if flow { break }
+                throw errorHere("invalid character '\(Character(Unicode.Scalar(b)))' in tag")
+            }
             pos += 1
         }
         return String(decoding: bytes[startPos..<pos], as: UTF8.self)
@@ -132,7 +135,12 @@ extension YAMLParser {
     mutating func parseAlias() throws(YAMLError) -> YAMLNode {
         let start = here
         pos += 1
-        let name = scanAnchorName()
+        var name = scanAnchorName()
+        if name.count > 1 && name.hasSuffix(":") && anchors[name] == nil && openAnchors[name] == nil {
+            // `*base: value` is an alias key (as libyaml and PyYAML read it) unless an anchor is named `base:`.
+            name.removeLast()
+            pos -= 1
+        }
         if name.isEmpty { throw error("expected an alias name after '*'", at: start) }
         guard let anchored = anchors[name] else {
             if openAnchors[name] != nil {

@@ -80,7 +80,8 @@ extension YAMLParser {
     }
 
     /// After a line break inside quotes: skips the next lines' leading blanks and returns how many of those
-    /// lines were empty. A document marker or the end of input means the quote was never closed.
+    /// lines were empty. A document marker or the end of input means the quote was never closed; a line that
+    /// goes on must be indented by `flowLineIndent` spaces.
     private mutating func skipFoldedLines(quoteStart: SourceLocation, name: String) throws(YAMLError) -> Int {
         var emptyLines = 0
         while true {
@@ -89,7 +90,10 @@ extension YAMLParser {
                     "unterminated \(name) scalar: found a document marker before the closing quote", at: quoteStart)
             }
             skipInlineBlanks()
-            guard Byte.isBreak(peek) else { return emptyLines }
+            guard Byte.isBreak(peek) else {
+                if !isAtEnd && lineIndentation < flowLineIndent { noteUnderIndentedFlowLine(in: "\(name) scalar") }
+                return emptyLines
+            }
             consumeBreak()
             emptyLines += 1
         }

@@ -15,6 +15,14 @@ extension YAMLParser {
     /// a line are rejected here.
     @discardableResult
     mutating func skipToContent() throws(YAMLError) -> Bool {
+        let crossedBreak = skipToContentKeepingTabs()
+        if let tab = tabBeforeContent() { throw tabIndentationError(at: tab) }
+        return crossedBreak
+    }
+
+    /// `skipToContent` for where a tab may precede the first content of a line: after the indentation, tabs
+    /// separate like spaces before a flow node (`key:\n \t[a]`); the caller checks what follows them.
+    mutating func skipToContentKeepingTabs() -> Bool {
         var crossedBreak = false
         while true {
             skipInlineBlanks()
@@ -23,12 +31,12 @@ extension YAMLParser {
             consumeBreak()
             crossedBreak = true
         }
-        if !isAtEnd { try rejectTabIndentation() }
         return crossedBreak
     }
 
-    /// Throws if the current byte is the first content of its line and a tab precedes it.
-    mutating func rejectTabIndentation() throws(YAMLError) {
+    /// The position of the first tab before the current byte when only blanks precede it on its line.
+    func tabBeforeContent() -> Int? {
+        guard !isAtEnd else { return nil }
         var index = lineStart
         var firstTab: Int?
         while index < pos {
@@ -36,13 +44,36 @@ extension YAMLParser {
             if b == Byte.tab {
                 if firstTab == nil { firstTab = index }
             } else if b != Byte.space {
-                return
+                return nil
             }
             index += 1
         }
-        guard let tab = firstTab else { return }
+        return firstTab
+    }
+
+    /// Leading spaces of the current line, which is all YAML counts as indentation.
+    var lineIndentation: Int {
+        var index = lineStart
+        while index < bytes.count && bytes[index] == Byte.space { index += 1 }
+        return index - lineStart
+    }
+
+    mutating func deferFlowError(_ problem: YAMLError) {
+        if deferredFlowError == nil { deferredFlowError = problem }
+    }
+
+    /// Notes a line inside a flow node that is not indented past the enclosing block node.
+    mutating func noteUnderIndentedFlowLine(in name: String) {
+        deferFlowError(
+            errorHere(
+                "bad indentation: a continuation line of a \(name) must be indented by at least \(flowLineIndent) "
+                    + "space\(flowLineIndent == 1 ? "" : "s"), found \(lineIndentation)"))
+    }
+
+    /// A tab at `tab` (a byte position on the current line) where YAML wants indentation.
+    mutating func tabIndentationError(at tab: Int) -> YAMLError {
         let at = location(of: Mark(pos: tab, line: line, lineStart: lineStart))
-        throw error("tab characters must not be used for indentation; indent with spaces", at: at)
+        return error("tab characters must not be used for indentation; indent with spaces", at: at)
     }
 
     /// `---` or `...` at the start of a line, followed by a blank, a break or the end.

@@ -22,6 +22,13 @@ struct YAMLParser {
     /// Anchors whose node is still being parsed; an alias to one of them would be recursive.
     var openAnchors: [String: Int] = [:]
     var columnCache = ColumnCache()
+    /// Spaces a line inside a flow node (collection or quoted scalar) must be indented by: the flow node
+    /// belongs to a block node, whose continuation lines go past the enclosing block's indentation.
+    var flowLineIndent = 0
+    /// The first problem found inside the current flow node that an unclosed quote or bracket would also cause
+    /// (a badly indented line, a key running over lines), reported once the node is closed: if it is not, that
+    /// is the better diagnosis.
+    var deferredFlowError: YAMLError?
 
     init(text: String, file: String) {
         self.bytes = Array(text.utf8)
