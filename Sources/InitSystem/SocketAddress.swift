@@ -1,10 +1,6 @@
 import CInit
 import Glibc
-
-/// Why a host/port could not become a socket address.
-struct AddressError: Error, CustomStringConvertible {
-    var description: String
-}
+import InitCore
 
 /// An IPv4 or IPv6 address and port: what probes connect to, the health listener binds to, and the kernel
 /// reports for peers.
@@ -16,60 +12,45 @@ struct SocketAddress {
     /// Empty, to be filled by `setIPv4`/`setIPv6`.
     private init() {}
 
-    /// `host` may be a numeric IPv4/IPv6 address (IPv6 optionally in brackets), `localhost` or empty
-    /// (both 127.0.0.1, without consulting any resolver), or a name. Names go through getaddrinfo, which
-    /// blocks: /etc/hosts answers at once, DNS may take a moment. Probes in containers almost always
-    /// name localhost or an address, so that cost is accepted rather than running a resolver thread.
-    static func resolve(host: String, port: Int) throws(AddressError) -> SocketAddress {
-        guard (1...65535).contains(port) else { throw AddressError(description: "invalid port \(port)") }
+    /// An address a probe can use without any lookup: a numeric IPv4 or IPv6 address (IPv6 optionally in
+    /// brackets, optionally with a `%zone`: an interface name or index), or `localhost` or empty (both
+    /// 127.0.0.1, as before: no /etc/hosts read for them). nil for a name, which `HostResolver` resolves.
+    static func literal(host: String, port: Int) -> SocketAddress? {
         var name = host
         if name.hasPrefix("[") && name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
-        if name.isEmpty || name.lowercased() == "localhost" { name = "127.0.0.1" }
-
+        if name.isEmpty || name.lowercased() == "localhost" || name.lowercased() == "localhost." {
+            name = "127.0.0.1"
+        }
         var address = SocketAddress()
         var ipv4 = in_addr()
         var ipv6 = in6_addr()
         if inet_pton(AF_INET, name, &ipv4) == 1 {
             address.setIPv4(ipv4, port: port)
-        } else if inet_pton(AF_INET6, name, &ipv6) == 1 {
-            address.setIPv6(ipv6, port: port)
-        } else {
-            address = try lookUp(name, port: port)
+            return address
+        }
+        let parts = name.split(separator: "%", maxSplits: 1, omittingEmptySubsequences: false)
+        guard inet_pton(AF_INET6, String(parts[0]), &ipv6) == 1 else { return nil }
+        address.setIPv6(ipv6, port: port)
+        if parts.count == 2 {
+            // if_nametoindex asks the kernel (an ioctl), not NSS.
+            let scope = UInt32(parts[1]) ?? if_nametoindex(String(parts[1]))
+            guard scope != 0 else { return nil }
+            address.withIPv6 { $0.sin6_scope_id = scope }
         }
         return address
     }
 
-    private static func lookUp(_ name: String, port: Int) throws(AddressError) -> SocketAddress {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(name, nil, &hints, &list)
-        guard status == 0, let list else {
-            let reason = status == 0 ? "no address" : String(cString: gai_strerror(status))
-            throw AddressError(description: "cannot resolve \(name): \(reason)")
+    /// An address from /etc/hosts or a DNS answer.
+    init(_ ip: IPAddress, port: Int) {
+        if ip.isIPv4 {
+            var ipv4 = in_addr()
+            withUnsafeMutableBytes(of: &ipv4) { $0.copyBytes(from: ip.bytes) }
+            setIPv4(ipv4, port: port)
+        } else {
+            var ipv6 = in6_addr()
+            withUnsafeMutableBytes(of: &ipv6) { $0.copyBytes(from: ip.bytes) }
+            setIPv6(ipv6, port: port)
         }
-        defer { freeaddrinfo(list) }
-        var cursor: UnsafeMutablePointer<addrinfo>? = list
-        while let entry = cursor {
-            if let found = entry.pointee.ai_addr {
-                var address = SocketAddress()
-                switch entry.pointee.ai_family {
-                case AF_INET:
-                    let ipv4 = UnsafeRawPointer(found).loadUnaligned(as: sockaddr_in.self)
-                    address.setIPv4(ipv4.sin_addr, port: port)
-                    return address
-                case AF_INET6:
-                    let ipv6 = UnsafeRawPointer(found).loadUnaligned(as: sockaddr_in6.self)
-                    address.setIPv6(ipv6.sin6_addr, port: port)
-                    address.withIPv6 { $0.sin6_scope_id = ipv6.sin6_scope_id }
-                    return address
-                default: break
-                }
-            }
-            cursor = entry.pointee.ai_next
-        }
-        throw AddressError(description: "cannot resolve \(name): no IPv4 or IPv6 address")
     }
 
     private mutating func setIPv4(_ ip: in_addr, port: Int) {

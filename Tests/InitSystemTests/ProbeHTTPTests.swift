@@ -160,7 +160,7 @@ func waitForListener(port: Int, limit: Duration = .seconds(10)) -> Bool {
     let giveUp = MonotonicClock.now() + limit
     while MonotonicClock.now() < giveUp {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
-        var address = try! SocketAddress.resolve(host: "127.0.0.1", port: port)
+        var address = SocketAddress(host: "127.0.0.1", port: UInt16(port))!
         let length = address.length
         let connected = withUnsafePointer(to: &address.storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) }

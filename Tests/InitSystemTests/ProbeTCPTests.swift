@@ -47,7 +47,7 @@ struct ProbeTCPTests {
         let listener = try #require(TestListener(backlog: 0))
         let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
         defer { close(filler) }
-        var address = try SocketAddress.resolve(host: "127.0.0.1", port: listener.port)
+        var address = try #require(SocketAddress(host: "127.0.0.1", port: UInt16(listener.port)))
         let length = address.length
         _ = withUnsafePointer(to: &address.storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, length) }
@@ -84,12 +84,25 @@ struct ProbeTCPTests {
         #expect(harness.runner.activeCount == 0)
     }
 
-    @Test func addressesResolveFromNumericBracketedAndLocalhostForms() throws {
-        #expect(try SocketAddress.resolve(host: "127.0.0.1", port: 80).description == "127.0.0.1:80")
-        #expect(try SocketAddress.resolve(host: "localhost", port: 8080).description == "127.0.0.1:8080")
-        #expect(try SocketAddress.resolve(host: "", port: 1).description == "127.0.0.1:1")
-        #expect(try SocketAddress.resolve(host: "::1", port: 443).description == "[::1]:443")
-        #expect(try SocketAddress.resolve(host: "[fe80::1]", port: 9).description == "[fe80::1]:9")
-        #expect(throws: AddressError.self) { try SocketAddress.resolve(host: "127.0.0.1", port: 0) }
+    @Test func literalAddressesNeedNoLookup() throws {
+        #expect(SocketAddress.literal(host: "127.0.0.1", port: 80)?.description == "127.0.0.1:80")
+        #expect(SocketAddress.literal(host: "localhost", port: 8080)?.description == "127.0.0.1:8080")
+        #expect(SocketAddress.literal(host: "LocalHost.", port: 8080)?.description == "127.0.0.1:8080")
+        #expect(SocketAddress.literal(host: "", port: 1)?.description == "127.0.0.1:1")
+        #expect(SocketAddress.literal(host: "::1", port: 443)?.description == "[::1]:443")
+        #expect(SocketAddress.literal(host: "[fe80::1]", port: 9)?.description == "[fe80::1]:9")
+        #expect(SocketAddress.literal(host: "fe80::1%1", port: 9)?.description == "[fe80::1]:9")
+        #expect(SocketAddress.literal(host: "fe80::1%lo", port: 9) != nil)
+        #expect(SocketAddress.literal(host: "fe80::1%no-such-interface", port: 9) == nil)
+        #expect(SocketAddress.literal(host: "db.internal", port: 9) == nil)
+        #expect(SocketAddress(IPAddress("10.1.2.3")!, port: 5432).description == "10.1.2.3:5432")
+        #expect(SocketAddress(IPAddress("fd00::5")!, port: 5432).description == "[fd00::5]:5432")
+    }
+
+    @Test func tcpCheckRejectsPortZero() throws {
+        let harness = try ProbeHarness()
+        let outcome = try #require(harness.check(tcpProbe(host: "db.internal", port: 0)))
+        #expect(!outcome.success)
+        #expect(outcome.detail == "invalid port 0")
     }
 }

@@ -91,10 +91,13 @@ final class ProbeHarness {
     let children = TestChildren()
     let runner: ProbeRunner
 
-    init(shell: ShellConfig = .init()) throws {
+    /// `resolver`: where tcp and http checks look names up (tests point it at their own files and DNS server).
+    init(shell: ShellConfig = .init(), resolver: ResolverSettings = .init()) throws {
         loop = try EventLoop()
         let children = self.children
-        runner = ProbeRunner(loop: loop, signals: defaultInheritedSignals(), shell: shell) { children.register($0, $1) }
+        runner = ProbeRunner(loop: loop, signals: defaultInheritedSignals(), shell: shell, resolver: resolver) {
+            children.register($0, $1)
+        }
     }
 
     /// Runs one check to its end (or `limit`) and returns what the completion reported, once every process

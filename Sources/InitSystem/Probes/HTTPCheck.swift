@@ -62,48 +62,44 @@ final class HTTPCheck: RunningCheck {
     static let responseCap = 8192
 
     private let request: Request
-    private var connection: TCPConnection?
+    private let dial: TCPDial
     private var report: ((Bool, String) -> Void)?
     private var unsent: [UInt8] = []
     private var received: [UInt8] = []
+    private var connection: TCPConnection? { dial.connection }
 
-    private init(request: Request, connection: TCPConnection, report: @escaping (Bool, String) -> Void) {
+    private init(request: Request, dial: TCPDial, report: @escaping (Bool, String) -> Void) {
         self.request = request
-        self.connection = connection
+        self.dial = dial
         self.report = report
         unsent = Array(request.text.utf8)
     }
 
-    static func start(loop: EventLoop, request: Request, report: @escaping (Bool, String) -> Void) -> HTTPCheck? {
+    static func start(
+        loop: EventLoop, resolver: HostResolver, request: Request, report: @escaping (Bool, String) -> Void
+    ) -> HTTPCheck? {
         if let problem = request.problem {
             report(false, problem)
             return nil
         }
-        let connection: TCPConnection
-        do {
-            connection = try TCPConnection(loop: loop, host: request.host, port: request.port)
-        } catch {
-            report(false, error.description)
-            return nil
-        }
-        let check = HTTPCheck(request: request, connection: connection, report: report)
-        connection.connect { [weak check] failure in
-            guard let check else { return }
+        let dial = TCPDial(loop: loop, resolver: resolver, host: request.host, port: request.port)
+        let check = HTTPCheck(request: request, dial: dial, report: report)
+        dial.start { failure in
             if let failure { return check.finish(false, failure) }
             check.sendRequest()
         }
         return check
     }
 
+    var pendingStage: String? { dial.stage }
+
     func stop() {
         report = nil
-        connection?.close()
-        connection = nil
+        dial.close()
     }
 
     private func finish(_ success: Bool, _ detail: String) {
-        connection?.close()
-        connection = nil
+        dial.close()
         guard let report else { return }
         self.report = nil
         report(success, detail)

@@ -8,10 +8,16 @@ public struct ProbeCheckID: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "probe-check-\(value)" }
 }
 
-/// A check in flight. `stop()` releases what it holds (kills its process group, closes its socket)
-/// without reporting anything: the runner decides what, if anything, is reported.
+/// A check in flight. `stop()` releases what it holds (kills its process group, closes its socket, cancels
+/// its name lookup) without reporting anything: the runner decides what, if anything, is reported.
 protocol RunningCheck: AnyObject {
     func stop()
+    /// What the check is still waiting for when that is worth naming in a timeout (`resolving db`), or nil.
+    var pendingStage: String? { get }
+}
+
+extension RunningCheck {
+    var pendingStage: String? { nil }
 }
 
 /// Runs single readiness/liveness checks (exec, tcp, http_get) on the event loop, never blocking it.
@@ -31,6 +37,8 @@ public final class ProbeRunner {
     let signals: InheritedSignals
     let shell: ShellConfig
     let registerChild: ChildRegistration
+    /// Shared by the runner's tcp and http checks, so its cache serves every probe that names a host.
+    let resolver: HostResolver
     private var active: [UInt64: Entry] = [:]
     private var nextID: UInt64 = 1
 
@@ -38,11 +46,18 @@ public final class ProbeRunner {
         self.init(loop: loop, signals: signals, shell: shell, registerChild: { children.register($0, onExit: $1) })
     }
 
-    init(loop: EventLoop, signals: InheritedSignals, shell: ShellConfig, registerChild: @escaping ChildRegistration) {
+    init(
+        loop: EventLoop,
+        signals: InheritedSignals,
+        shell: ShellConfig,
+        resolver: ResolverSettings = .init(),
+        registerChild: @escaping ChildRegistration
+    ) {
         self.loop = loop
         self.signals = signals
         self.shell = shell
         self.registerChild = registerChild
+        self.resolver = HostResolver(loop: loop, settings: resolver)
     }
 
     /// A runner going away takes its checks with it: no process or socket outlives it, nothing is reported.
@@ -103,7 +118,7 @@ public final class ProbeRunner {
                 report: report
             )
         case .tcp(let host, let port):
-            check = TCPCheck.start(loop: loop, host: host, port: port, report: report)
+            check = TCPCheck.start(loop: loop, resolver: resolver, host: host, port: port, report: report)
         case .httpGet(let host, let port, let path, let scheme, let headers, let statusCode):
             let request = HTTPCheck.Request(
                 host: host,
@@ -113,7 +128,7 @@ public final class ProbeRunner {
                 headers: headers,
                 expectedStatus: statusCode
             )
-            check = HTTPCheck.start(loop: loop, request: request, report: report)
+            check = HTTPCheck.start(loop: loop, resolver: resolver, request: request, report: report)
         }
         gate.starting = false
         // The check may already have finished (deferred report pending): only keep it while active.
@@ -137,8 +152,9 @@ public final class ProbeRunner {
 
     private func expire(_ id: ProbeCheckID, after timeout: Duration) {
         guard let entry = active.removeValue(forKey: id.value) else { return }
+        let stage = entry.check?.pendingStage.map { " \($0)" } ?? ""
         entry.check?.stop()
-        entry.completion(false, "timed out after \(ProbeRunner.describe(timeout))")
+        entry.completion(false, "timed out after \(ProbeRunner.describe(timeout))\(stage)")
     }
 
     /// `1s`, `1.5s`, `300ms`: short enough for a status line.

@@ -8,12 +8,12 @@ final class TCPConnection {
     let peer: SocketAddress
     private var watch: EventLoop.Watch?
 
-    /// Resolves `host` and creates the socket; the connect itself starts in `connect(_:)`.
-    init(loop: EventLoop, host: String, port: Int) throws(AddressError) {
+    /// Creates the socket; the connect itself starts in `connect(_:)`.
+    init(loop: EventLoop, peer: SocketAddress) throws(SystemError) {
         self.loop = loop
-        peer = try SocketAddress.resolve(host: host, port: port)
+        self.peer = peer
         fd = socket(peer.family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
-        if fd < 0 { throw AddressError(description: "socket: \(SystemError.describe(errno))") }
+        if fd < 0 { throw SystemError("socket") }
     }
 
     deinit { close() }
@@ -64,34 +64,38 @@ final class TCPConnection {
 
 /// A tcp check: success once a connection to host:port is established; the connection is closed at once.
 final class TCPCheck: RunningCheck {
-    private var connection: TCPConnection?
+    private let dial: TCPDial
+    private var report: ((Bool, String) -> Void)?
 
-    static func start(loop: EventLoop, host: String, port: Int, report: @escaping (Bool, String) -> Void) -> TCPCheck? {
-        let connection: TCPConnection
-        do {
-            connection = try TCPConnection(loop: loop, host: host, port: port)
-        } catch {
-            report(false, error.description)
-            return nil
-        }
-        let check = TCPCheck()
-        check.connection = connection
-        connection.connect { [weak check] failure in
-            guard let check, let connection = check.connection else { return }
-            check.connection = nil
-            let peer = connection.peer.description
-            connection.close()
-            if let failure {
-                report(false, failure)
-            } else {
-                report(true, "connected to \(peer)")
-            }
-        }
+    private init(dial: TCPDial, report: @escaping (Bool, String) -> Void) {
+        self.dial = dial
+        self.report = report
+    }
+
+    static func start(
+        loop: EventLoop, resolver: HostResolver, host: String, port: Int, report: @escaping (Bool, String) -> Void
+    ) -> TCPCheck {
+        let check = TCPCheck(dial: TCPDial(loop: loop, resolver: resolver, host: host, port: port), report: report)
+        check.dial.start { failure in check.connected(failure) }
         return check
     }
 
+    var pendingStage: String? { dial.stage }
+
+    private func connected(_ failure: String?) {
+        let peer = dial.connection?.peer.description
+        dial.close()
+        guard let report else { return }
+        self.report = nil
+        if let failure {
+            report(false, failure)
+        } else {
+            report(true, "connected to \(peer ?? "?")")
+        }
+    }
+
     func stop() {
-        connection?.close()
-        connection = nil
+        report = nil
+        dial.close()
     }
 }
