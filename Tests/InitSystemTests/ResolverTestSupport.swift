@@ -1,3 +1,4 @@
+import CInit
 import Foundation
 import Glibc
 import InitCore
