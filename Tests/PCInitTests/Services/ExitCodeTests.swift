@@ -101,7 +101,7 @@ struct ExitCodeTests {
                 availability:
                   restart: sometimes
             """)
-        for mode in [InitMode.subreaper] + (PIDNamespace.isAvailable ? [.pid1] : []) {
+        for mode in [InitMode.subreaper] + (await PIDNamespace.isAvailable() ? [.pid1] : []) {
             let result = try await runPCInit(project.arguments(), mode: mode, workingDirectory: project.path)
             #expect(result.status == 2, "\(mode): \(result)")
             #expect(
