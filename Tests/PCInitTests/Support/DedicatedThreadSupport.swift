@@ -105,8 +105,9 @@ actor AsyncGate {
 
 /// `@Suite(.onDedicatedThread)`: each test case runs on a thread of its own, at most `width` at a time.
 struct DedicatedThreadTrait: SuiteTrait, TestTrait, TestScoping {
-    /// Blocking tests mostly wait (epoll, sockets, children): a few more than the cores, not hundreds at once.
-    static let gate = AsyncGate(width: max(4, 2 * ProcessInfo.processInfo.activeProcessorCount))
+    /// Blocking tests mostly wait (epoll, sockets, children): many at once, but not a hundred. Keep it wide:
+    /// a suite's `.timeLimit` also counts the time a test waits here for its turn.
+    static let gate = AsyncGate(width: max(16, 4 * ProcessInfo.processInfo.activeProcessorCount))
 
     var isRecursive: Bool { true }
 
