@@ -5,7 +5,7 @@ import Testing
 
 /// Load+validate time of a generated 500-service config. Not a timed test: it runs only with
 /// `PCINIT_BENCH=1 swift test -c release --filter ConfigBenchmark` and prints the figure.
-@Suite struct ConfigBenchmarkTests {
+@Suite(.onDedicatedThread) struct ConfigBenchmarkTests {
     static func generatedConfig(services count: Int) -> String {
         var text = "version: \"0.5\"\nenvironment:\n  - REGION=${REGION:-eu}\n  - TIER=bench\nprocesses:\n"
         let conditions = ["process_started", "process_healthy", "process_completed_successfully"]

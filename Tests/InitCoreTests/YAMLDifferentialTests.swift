@@ -3,7 +3,8 @@ import InitCore
 import Testing
 
 /// Compares the reader with PyYAML on the corpus and on generated documents (where YAML 1.1 and 1.2 agree).
-@Suite struct YAMLDifferentialTests {
+/// Each test waits for a python3 process: on a thread of its own, not on the async pool.
+@Suite(.onDedicatedThread) struct YAMLDifferentialTests {
     static func corpusDocuments() throws -> [(name: String, text: String)] {
         let directory = YAMLTestSupport.corpusDirectory
         let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yml") }

@@ -1,8 +1,8 @@
 import InitCore
 import Testing
 
-/// A 500-service compose file (about 10k lines) must parse quickly.
-@Suite struct YAMLPerformanceTests {
+/// A 500-service compose file (about 10k lines) must parse quickly (in CPU time: the machine may be busy).
+@Suite(.onDedicatedThread) struct YAMLPerformanceTests {
     static func largeCompose(services: Int) -> String {
         var out =
             "version: \"0.5\"\nx-defaults: &defaults\n  availability:\n    restart: on_failure\n    backoff_seconds: 2\n"
@@ -36,9 +36,8 @@ import Testing
     @Test func fiveHundredServicesParseQuickly() throws {
         let text = Self.largeCompose(services: 500)
         #expect(text.split(separator: "\n").count > 9_000)
-        let clock = ContinuousClock()
         var node: YAMLNode?
-        let elapsed = try clock.measure { node = try YAMLReader.parse(text, file: "big.yml") }
+        let elapsed = try YAMLTestSupport.cpuTime { node = try YAMLReader.parse(text, file: "big.yml") }
         print("parsed \(text.utf8.count) bytes in \(elapsed)")
         guard case .mapping(let entries)? = node?.content, case .mapping(let processes) = entries[2].value.content
         else {

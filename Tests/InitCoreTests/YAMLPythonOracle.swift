@@ -23,6 +23,7 @@ enum YAMLPythonOracle {
         """
 
     /// The outcomes in document order, or nil (with the reason printed) when python3 or PyYAML is unavailable.
+    /// Blocks until python3 exits: only for tests on a thread of their own (`.onDedicatedThread`).
     static func load(_ documents: [String]) throws -> [Outcome]? {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("yaml-oracle-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")

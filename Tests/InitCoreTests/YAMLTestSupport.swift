@@ -1,3 +1,4 @@
+import Glibc
 import InitCore
 
 /// Shared helpers for the YAML reader tests.
@@ -33,6 +34,19 @@ enum YAMLTestSupport {
     static func text(_ node: YAMLNode) -> String {
         if case .scalar(let text, _) = node.content { return text }
         return "<collection>"
+    }
+
+    /// The CPU time `body` took on the calling thread: the reader's own work, however loaded the machine is
+    /// (a wall clock would also count the time other processes ran).
+    static func cpuTime(_ body: () throws -> Void) rethrows -> Duration {
+        func now() -> Duration {
+            var ts = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+            return .seconds(ts.tv_sec) + .nanoseconds(ts.tv_nsec)
+        }
+        let start = now()
+        try body()
+        return now() - start
     }
 
     /// The corpus directory, found from this file's path (it is outside any target).

@@ -5,7 +5,7 @@ import Testing
 
 @testable import InitSystem
 
-@Suite(.timeLimit(.minutes(1))) struct ControlClientTests {
+@Suite(.onDedicatedThread, .timeLimit(.minutes(1))) struct ControlClientTests {
     @Test func missingSocketMeansNoPcinitIsRunning() {
         let path = "/nonexistent-dir/pcinit.sock"
         let result = ControlClient.call(socketPath: path, method: "status", params: .object([]))

@@ -62,7 +62,8 @@ final class ControlFixture: @unchecked Sendable {
 
     func onLoop<T>(_ work: @escaping @Sendable (ControlFixture) -> T) -> T { loopThread.sync { _ in work(self) } }
 
-    /// Waits (up to 5 s) until `condition`, checked on the loop thread, holds.
+    /// Waits (up to 5 s) until `condition`, checked on the loop thread, holds. It sleeps between checks: the
+    /// control suites run on dedicated threads (`.onDedicatedThread`), never on the async pool.
     func waitUntil(_ condition: @escaping @Sendable (ControlFixture) -> Bool) -> Bool {
         for _ in 0..<500 {
             if onLoop(condition) { return true }

@@ -6,7 +6,7 @@ import Testing
 
 @testable import InitSystem
 
-@Suite(.timeLimit(.minutes(1))) struct ControlServerTests {
+@Suite(.onDedicatedThread, .timeLimit(.minutes(1))) struct ControlServerTests {
     @Test func statusRoundTripReturnsTheHandlersResult() throws {
         let fixture = try ControlFixture()
         defer { fixture.shutdown() }

@@ -5,7 +5,7 @@ import Testing
 
 @testable import InitSystem
 
-@Suite struct HealthCheckClientTests {
+@Suite(.onDedicatedThread) struct HealthCheckClientTests {
     @Test(.timeLimit(.minutes(1))) func aReadyInitExitsZero() throws {
         let server = try RunningHealthServer()
         defer { server.stop() }

@@ -6,7 +6,7 @@ import Testing
 @testable import InitSystem
 
 /// Hostile and broken clients: none of them may delay an honest probe or the loop's timers.
-@Suite(.serialized) struct HealthServerAbuseTests {
+@Suite(.onDedicatedThread, .serialized) struct HealthServerAbuseTests {
     @Test(.timeLimit(.minutes(1))) func anOversizedHeadGets431AndTheConnectionCloses() throws {
         let server = try RunningHealthServer()
         defer { server.stop() }
@@ -54,7 +54,8 @@ import Testing
         defer { for fd in idle { Glibc.close(fd) } }
         for _ in 0..<3 {
             idle.append(try TestClient.connect(port: server.port))
-            Thread.sleep(forTimeInterval: 0.05)  // accept order = connect order
+            // Each is admitted before the next connects, so idle[0] is the server's oldest.
+            #expect(waitUntil { pendingAccepts(port: server.port) == 0 }, "the server accepts nothing")
         }
         idle.append(try TestClient.connect(port: server.port))
         #expect(TestClient.readUntilClosed(idle[0], timeout: .seconds(2)).closed)
@@ -110,7 +111,7 @@ import Testing
             let took = ContinuousClock.now - asked
             #expect(reply.status == 200)
             #expect(took < .milliseconds(500), "readyz took \(took)")
-            Thread.sleep(forTimeInterval: 0.05)
+            Thread.sleep(forTimeInterval: 0.05)  // the probes' pace (a dedicated thread: .onDedicatedThread)
         }
         let elapsed = ContinuousClock.now - start
         let (count, latest) = ticks.read { ($0.count - ticksBefore, $0.map(\.late).max() ?? .zero) }
@@ -119,7 +120,7 @@ import Testing
 
         // With a thousand clients still connected (most closed by the cap), the loop sleeps: no accept spin.
         let cpuBefore = try #require(ticks.read(\.last)).loopCPU
-        Thread.sleep(forTimeInterval: 0.3)
+        Thread.sleep(forTimeInterval: 0.3)  // the measuring window, not a race
         let cpuUsed = try #require(ticks.read(\.last)).loopCPU - cpuBefore
         #expect(cpuUsed < .milliseconds(60), "the loop thread used \(cpuUsed) of CPU in 300 ms")
         // The cap held: the oldest idle connections were closed to make room.

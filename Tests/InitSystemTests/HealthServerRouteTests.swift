@@ -4,7 +4,7 @@ import Testing
 
 @testable import InitSystem
 
-@Suite struct HealthServerRouteTests {
+@Suite(.onDedicatedThread) struct HealthServerRouteTests {
     @Test(.timeLimit(.minutes(1))) func livezAnswersExactly200WithTheCloseHeaders() throws {
         let server = try RunningHealthServer()
         defer { server.stop() }

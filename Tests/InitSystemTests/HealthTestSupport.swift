@@ -187,6 +187,35 @@ enum TestClient {
     }
 }
 
+/// Checks `condition` every few milliseconds until it holds (true) or `timeout` passes (false). It sleeps
+/// between checks: only for suites that run on dedicated threads (`.onDedicatedThread`), never on the pool.
+func waitUntil(timeout: Duration = .seconds(5), _ condition: () -> Bool) -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while !condition() {
+        if ContinuousClock.now >= deadline { return false }
+        usleep(5_000)
+    }
+    return true
+}
+
+/// Connections the kernel completed on 127.0.0.1:`port` that the server has not accepted yet: the listening
+/// socket's rx_queue in /proc/net/tcp. nil if nothing listens there.
+func pendingAccepts(port: UInt16) -> Int? {
+    guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return nil }
+    let local = "0100007F:" + String(port, radix: 16, uppercase: true).leftPadded(to: 4)  // 127.0.0.1, host order
+    for line in table.split(separator: "\n").dropFirst() {
+        let fields = line.split(separator: " ")
+        guard fields.count > 4, fields[1] == local, fields[3] == "0A" else { continue }  // 0A: LISTEN
+        let queues = fields[4].split(separator: ":")
+        return queues.count == 2 ? Int(queues[1], radix: 16) : nil
+    }
+    return nil
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
+
 /// Lets the test process hold a thousand sockets (both ends live in this process).
 func raiseDescriptorLimit() {
     var limit = rlimit()

@@ -12,7 +12,7 @@ final class NotifyRecorder {
     var statuses: [String] = []
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.onDedicatedThread, .timeLimit(.minutes(1)))
 struct NotifySocketTests {
     @Test func readyFromAPythonSenderReachesOnReady() throws {
         let directory = makeTemporaryDirectory("notify-python")

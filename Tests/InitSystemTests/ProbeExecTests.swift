@@ -5,7 +5,7 @@ import Testing
 
 @testable import InitSystem
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.onDedicatedThread, .timeLimit(.minutes(1)))
 struct ProbeExecTests {
     @Test func execCheckSucceedsWhenTheCommandExitsZero() throws {
         let harness = try ProbeHarness()
@@ -167,7 +167,8 @@ struct ProbeExecTests {
     }
 }
 
-/// True once `pid` no longer runs (gone, or a zombie waiting for whoever reaps orphans here).
+/// True once `pid` no longer runs (gone, or a zombie waiting for whoever reaps orphans here). Sleeps between
+/// checks: for suites on dedicated threads (`.onDedicatedThread`) only.
 func waitUntilGoneOrZombie(pid: pid_t, limit: Duration = .seconds(3)) -> Bool {
     let giveUp = MonotonicClock.now() + limit
     while MonotonicClock.now() < giveUp {

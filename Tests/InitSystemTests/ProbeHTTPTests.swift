@@ -6,7 +6,7 @@ import Testing
 
 @testable import InitSystem
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.onDedicatedThread, .timeLimit(.minutes(1)))
 struct ProbeHTTPTests {
     @Test func httpCheckSucceedsOnTheExpectedStatusAndSendsAnHTTP10Request() throws {
         let server = TestHTTPServer(.respond("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
@@ -155,7 +155,8 @@ struct ProbeHTTPTests {
     }
 }
 
-/// Polls until something accepts connections on 127.0.0.1:`port`.
+/// Polls until something accepts connections on 127.0.0.1:`port`. Sleeps between checks: for suites on
+/// dedicated threads (`.onDedicatedThread`) only.
 func waitForListener(port: Int, limit: Duration = .seconds(10)) -> Bool {
     let giveUp = MonotonicClock.now() + limit
     while MonotonicClock.now() < giveUp {

@@ -5,7 +5,7 @@ import Testing
 
 @testable import InitSystem
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.onDedicatedThread, .timeLimit(.minutes(1)))
 struct ProbeTCPTests {
     @Test func tcpCheckSucceedsAgainstAListeningSocket() throws {
         let listener = try #require(TestListener())
@@ -52,7 +52,9 @@ struct ProbeTCPTests {
         _ = withUnsafePointer(to: &address.storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, length) }
         }
-        usleep(50_000)
+        // The filler's handshake completes (it turns writable) before the probe's SYN can be dropped.
+        var writable = pollfd(fd: filler, events: Int16(POLLOUT), revents: 0)
+        try #require(poll(&writable, 1, 5000) == 1, "the filler connection never completed")
         let harness = try ProbeHarness()
         let outcome = try #require(
             harness.check(tcpProbe(host: "127.0.0.1", port: listener.port, timeout: .milliseconds(300)))

@@ -80,6 +80,10 @@ struct CleanupTests {
         #expect(result.status == 4, "\(result)")
         #expect(result.duration >= .seconds(1), "SIGKILL came before PCINIT_GRACE=1s: \(result.duration)")
         #expect(result.duration < .seconds(10), "\(result)")
+        // The grace runs from pcinit's TERM (noted by the leftover a moment after it was sent) to the SIGKILL.
+        let termAt = try #require(directory.read("ignored")?.split(separator: "\n").first.flatMap { Double($0) })
+        let graceSeen = result.endedEpochSeconds - termAt
+        #expect(graceSeen > 0.5, "pcinit ended \(graceSeen) s after its TERM: SIGKILL did not wait for the 1 s grace")
         let pid = try #require(leftoverPID(directory))
         if mode == .subreaper {
             #expect(ProcFS.isGone(pid), "leftover \(pid) still exists after pcinit exited")
@@ -109,16 +113,16 @@ struct CleanupTests {
             environment: .clean.with(["PCINIT_GRACE": "30s"]))
         defer { pcinit.killTree() }
         let leftover = try #require(await Poll.value { directory.readPID("pid") })
-        // The command has exited and the leftover outlived the SIGTERM: pcinit is in its grace period.
+        // The command has exited and the leftover outlived pcinit's SIGTERM (it notes each one it survives):
+        // pcinit is in its grace period.
         let waiting = await Poll.until {
-            ProcFS.descendants(of: pcinit.pid) == [leftover]
+            directory.exists("ignored") && ProcFS.descendants(of: pcinit.pid) == [leftover]
         }
         try #require(waiting, "\(ProcFS.describeTree(of: pcinit.pid))")
-        try await Task.sleep(for: .milliseconds(200))
-        let signalled = ContinuousClock.now
-        pcinit.send(SIGTERM)
-        let result = try await pcinit.wait(timeout: .seconds(20))
-        #expect(ContinuousClock.now - signalled < .seconds(10), "pcinit waited for the 30 s grace period anyway")
+        let signalled = pcinit.send(SIGTERM)
+        let result = try await pcinit.wait(timeout: .seconds(40))
+        let took = result.ended(after: signalled)
+        #expect(took < .seconds(10), "pcinit ended \(took) after TERM: it waited for the 30 s grace period anyway")
         #expect(result.status == 6, "the command's code stays pcinit's exit code: \(result)")
         #expect(ProcFS.isGone(leftover))
     }

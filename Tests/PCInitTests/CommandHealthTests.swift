@@ -8,7 +8,9 @@ import Testing
 struct CommandHealthTests {
     @Test func noListenerUnlessAnAddressIsGiven() async throws {
         let marker = uniqueSleepSeconds()
-        let pcinit = try await RunningInit.start(["sleep", marker])
+        // pcinit's own defaults, on purpose: single-command mode opens neither endpoint, so nothing is shared.
+        let pcinit = try await RunningInit.start(
+            ["sleep", marker], environment: .clean.usingPCInitDefault(.healthAddress, .controlSocket))
         defer { pcinit.killTree() }
         let sockets = ProcFS.fileDescriptors(pcinit.pid).values.filter { $0.hasPrefix("socket:") }
         #expect(sockets.isEmpty, "pcinit opened \(sockets)")

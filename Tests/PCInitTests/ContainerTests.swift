@@ -13,88 +13,103 @@ struct ContainerTests {
         .deletingLastPathComponent().path
 
     /// The static binary: PCINIT_RELEASE_BINARY (set by .ci/run), else .build/release/pcinit if it is static.
-    static let staticBinary: String? = {
+    static func staticBinary() async -> String? {
         let candidates = [
             ProcessInfo.processInfo.environment["PCINIT_RELEASE_BINARY"],
             "\(packageRoot)/.build/release/pcinit",
         ].compactMap { $0 }
-        return candidates.first { path in
-            guard FileManager.default.isExecutableFile(atPath: path) else { return false }
-            return (try? shell(["file", "-L", path]))?.stdout.contains("statically linked") == true
+        for path in candidates where FileManager.default.isExecutableFile(atPath: path) {
+            if (try? await shell(["file", "-L", path]))?.stdout.contains("statically linked") == true { return path }
         }
-    }()
-
-    static let skipReason: String? = {
-        if getuid() != 0 { return "podman tests need root" }
-        if (try? shell(podman + ["--version"]))?.status != 0 {
-            return "podman is not installed (apt-get install podman runc)"
-        }
-        if !FileManager.default.isExecutableFile(atPath: "/bin/busybox") {
-            return "busybox-static is not installed (/bin/busybox)"
-        }
-        if staticBinary == nil { return "no static pcinit: run `swift build -c release` first (.ci/run does)" }
         return nil
-    }()
-
-    static var enabled: Bool {
-        if let reason = skipReason { print("Skipping container tests: \(reason)") }
-        return skipReason == nil
     }
 
-    @Test(.enabled(if: enabled), .timeLimit(.minutes(3)))
-    func dockerfileImageRunsPCInitAsPID1HealthyAndStopsCleanly() throws {
+    /// Why the test cannot run here, found once (podman and file are slow: off the async threads).
+    private static let skipReason = Task<String?, Never> {
+        let reason: String?
+        if getuid() != 0 {
+            reason = "podman tests need root"
+        } else if (try? await shell(podman + ["--version"]))?.status != 0 {
+            reason = "podman is not installed (apt-get install podman runc)"
+        } else if !FileManager.default.isExecutableFile(atPath: "/bin/busybox") {
+            reason = "busybox-static is not installed (/bin/busybox)"
+        } else if await staticBinary() == nil {
+            reason = "no static pcinit: run `swift build -c release` first (.ci/run does)"
+        } else {
+            reason = nil
+        }
+        if let reason { print("Skipping container tests: \(reason)") }
+        return reason
+    }
+
+    static func enabled() async -> Bool { await skipReason.value == nil }
+
+    @Test(.enabled { await enabled() }, .timeLimit(.minutes(3)))
+    func dockerfileImageRunsPCInitAsPID1HealthyAndStopsCleanly() async throws {
+        let binary = try #require(await Self.staticBinary())
         let tag = "pcinit-ci-\(getpid())-\(Int.random(in: 0..<1_000_000))"
         let context = FileManager.default.temporaryDirectory.appendingPathComponent(tag).path
         try FileManager.default.createDirectory(atPath: context, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: Self.staticBinary!, toPath: "\(context)/pcinit")
+        try FileManager.default.copyItem(atPath: binary, toPath: "\(context)/pcinit")
         try FileManager.default.copyItem(atPath: "/bin/busybox", toPath: "\(context)/busybox")
-        defer {
-            _ = try? Self.shell(Self.podman + ["rm", "-f", tag])
-            _ = try? Self.shell(Self.podman + ["rmi", "-f", "localhost/\(tag)"])
-            try? FileManager.default.removeItem(atPath: context)
+        // Cleanup in every path, awaited (a defer cannot await, and podman takes seconds).
+        do {
+            try await buildRunAndStop(tag: tag, context: context)
+        } catch {
+            await Self.remove(tag: tag, context: context)
+            throw error
         }
+        await Self.remove(tag: tag, context: context)
+    }
 
-        let build = try Self.shell(
+    private static func remove(tag: String, context: String) async {
+        _ = try? await shell(podman + ["rm", "-f", tag])
+        _ = try? await shell(podman + ["rmi", "-f", "localhost/\(tag)"])
+        try? FileManager.default.removeItem(atPath: context)
+    }
+
+    private func buildRunAndStop(tag: String, context: String) async throws {
+        let build = try await Self.shell(
             Self.podman + [
                 "build", "--format", "docker", "--pull=never", "--build-context", "build=\(context)", "-t", tag,
                 "-f", "\(Self.packageRoot)/Dockerfile", Self.packageRoot,
             ])
         try #require(build.status == 0, "podman build failed:\n\(build.stdout)\n\(build.stderr)")
 
-        let run = try Self.shell(Self.podman + ["run", "-d", "--name", tag] + Self.runLimits + [tag])
+        let run = try await Self.shell(Self.podman + ["run", "-d", "--name", tag] + Self.runLimits + [tag])
         try #require(run.status == 0, "podman run failed:\n\(run.stderr)")
 
         // The HEALTHCHECK (pcinit --check inside the container) passes once every service is ready.
         var healthy = false
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if try Self.shell(Self.podman + ["healthcheck", "run", tag]).status == 0 {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if try await Self.shell(Self.podman + ["healthcheck", "run", tag]).status == 0 {
                 healthy = true
                 break
             }
-            Thread.sleep(forTimeInterval: 0.5)
+            try await Task.sleep(for: .milliseconds(500))  // the pace of a healthcheck retry, not a race
         }
-        let logsBeforeStop = try Self.shell(Self.podman + ["logs", tag])
+        let logsBeforeStop = try await Self.shell(Self.podman + ["logs", tag])
         #expect(healthy, "never healthy; logs:\n\(logsBeforeStop.stdout)\(logsBeforeStop.stderr)")
 
         // pcinit is PID 1 of the container.
-        let comm = try Self.shell(Self.podman + ["exec", tag, "/bin/cat", "/proc/1/cmdline"])
+        let comm = try await Self.shell(Self.podman + ["exec", tag, "/bin/cat", "/proc/1/cmdline"])
         #expect(comm.stdout.hasPrefix("/pcinit"), "PID 1 is \(comm.stdout)")
 
         // `pcinit status` over the control socket, from inside the container.
-        let status = try Self.shell(Self.podman + ["exec", tag, "/pcinit", "status"])
+        let status = try await Self.shell(Self.podman + ["exec", tag, "/pcinit", "status"])
         #expect(status.status == 0 && status.stdout.contains("database"), "\(status.stdout)\(status.stderr)")
 
         // podman stop = SIGTERM, then SIGKILL after 10 s: pcinit must be done well before.
         let started = Date()
-        let stop = try Self.shell(Self.podman + ["stop", "-t", "10", tag])
+        let stop = try await Self.shell(Self.podman + ["stop", "-t", "10", tag])
         let stopSeconds = Date().timeIntervalSince(started)
         #expect(stop.status == 0)
         #expect(stopSeconds < 5, "stop took \(stopSeconds) s")
-        let exitCode = try Self.shell(Self.podman + ["inspect", "--format", "{{.State.ExitCode}}", tag])
+        let exitCode = try await Self.shell(Self.podman + ["inspect", "--format", "{{.State.ExitCode}}", tag])
         #expect(exitCode.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "exit code \(exitCode.stdout)")
 
-        let logs = try Self.shell(Self.podman + ["logs", tag])
+        let logs = try await Self.shell(Self.podman + ["logs", tag])
         let text = logs.stdout + logs.stderr
         #expect(text.contains("database | database system is ready to accept connections"), "\(text)")
         #expect(text.contains("app      | "), "\(text)")
@@ -107,10 +122,15 @@ struct ContainerTests {
         var stderr: String
     }
 
+    /// Runs a command to completion on a thread of its own (podman takes seconds: never on an async thread).
+    static func shell(_ arguments: [String]) async throws -> ShellResult {
+        try await onDedicatedThread { try blockingShell(arguments) }
+    }
+
     /// Runs a command to completion and waits for that pid only. Output goes through files, not pipes:
     /// `podman run -d` leaves conmon holding the stdout it was given, so a pipe would never reach EOF, and
     /// conmon must outlive the command, so nothing here kills what the command leaves behind.
-    static func shell(_ arguments: [String]) throws -> ShellResult {
+    static func blockingShell(_ arguments: [String]) throws -> ShellResult {
         let directory = FileManager.default.temporaryDirectory
         let outPath = directory.appendingPathComponent("pcinit-shell-\(UUID().uuidString).out").path
         let errPath = directory.appendingPathComponent("pcinit-shell-\(UUID().uuidString).err").path

@@ -18,8 +18,14 @@ struct FootprintTests {
     private func noWakeupsWhileIdle(mode: InitMode) async throws {
         let pcinit = try await RunningInit.start(["sleep", uniqueSleepSeconds()], mode: mode)
         defer { pcinit.killTree() }
-        try await Task.sleep(for: .milliseconds(300))  // let start-up settle
+        // Start-up is over once the command runs and pcinit sleeps in epoll_wait (on a loaded machine that can
+        // take a while, and every preemption until then counts as a context switch).
+        let settled = await Poll.until {
+            pcinit.commandPID.flatMap(ProcFS.commandLine)?.first == "sleep" && ProcFS.isWaitingInEpoll(pcinit.pid)
+        }
+        try #require(settled, "pcinit never went to sleep in epoll_wait:\n\(ProcFS.describeTree(of: pcinit.pid))")
         let before = try #require(ProcFS.contextSwitches(pcinit.pid))
+        // Not a race: the measuring window, in which nothing may wake pcinit.
         try await Task.sleep(for: .seconds(3))
         let after = try #require(ProcFS.contextSwitches(pcinit.pid))
         #expect(after - before == 0, "pcinit woke up \(after - before) times in 3 s while idle")

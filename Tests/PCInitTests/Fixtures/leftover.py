@@ -3,7 +3,8 @@
 
 usage: leftover.py MODE DIR [detach]
 MODE cleanup: on SIGTERM write DIR/term, spend 0.3 s "cleaning up", write DIR/done, exit 0.
-MODE ignore:  ignore SIGTERM (only SIGKILL ends it).
+MODE ignore:  survive SIGTERM (only SIGKILL ends it), appending the time of each one (seconds since the
+              epoch) to DIR/ignored.
 With `detach`, it first double-forks and calls setsid, so it is an orphan outside the command's process
 group. When it is set up it writes its pid to DIR/pid.tmp and renames it to DIR/pid.
 """
@@ -30,10 +31,15 @@ def on_term(signum, frame):
     os._exit(0)
 
 
+def on_term_ignored(signum, frame):
+    with open(os.path.join(directory, "ignored"), "a") as f:
+        f.write("%.6f\n" % time.time())
+
+
 if mode == "cleanup":
     signal.signal(signal.SIGTERM, on_term)
 else:
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, on_term_ignored)
 with open(os.path.join(directory, "pid.tmp"), "w") as f:
     f.write("%d\n" % os.getpid())
 os.rename(os.path.join(directory, "pid.tmp"), os.path.join(directory, "pid"))

@@ -89,10 +89,10 @@ struct DependencyTests {
             "parallel",
             """
             processes:
-              one:   {command: '\(Snippet.stamp("one")); sleep 4'}
-              two:   {command: '\(Snippet.stamp("two")); sleep 4'}
-              three: {command: '\(Snippet.stamp("three")); sleep 4'}
-              four:  {command: '\(Snippet.stamp("four")); sleep 4'}
+              one:   {command: '\(Snippet.stamp("one")); sleep 4; \(Snippet.stamp("one.end"))'}
+              two:   {command: '\(Snippet.stamp("two")); sleep 4; \(Snippet.stamp("two.end"))'}
+              three: {command: '\(Snippet.stamp("three")); sleep 4; \(Snippet.stamp("three.end"))'}
+              four:  {command: '\(Snippet.stamp("four")); sleep 4; \(Snippet.stamp("four.end"))'}
             """)
         let result = try await runPCInit(
             project.arguments(), mode: .pid1, workingDirectory: project.path, timeout: .seconds(30))
@@ -100,8 +100,11 @@ struct DependencyTests {
         #expect(result.status == 0, "\(result)")
         let starts = try ["one", "two", "three", "four"].map { try #require(project.timestamp($0)) }
         #expect(starts.max()! - starts.min()! < 1.0, "starts spread over \(starts.max()! - starts.min()!) s")
-        #expect(
-            result.duration < .seconds(10), "four 4 s services in parallel took \(result.duration) (in series: 16 s)")
+        // On the services' own clocks, from the first start to pcinit's exit once the last one ended.
+        let ends = try ["one", "two", "three", "four"].map { try #require(project.timestamp("\($0).end")) }
+        #expect(ends.allSatisfy { $0 <= result.endedEpochSeconds + 0.05 }, "pcinit exited before its services ended")
+        let took = result.endedEpochSeconds - starts.min()!
+        #expect(took < 10, "four 4 s services in parallel took \(took) s (in series: 16 s)")
         let log = ServiceRun.messages(in: result.stderr)
         let lastStart = try #require(log.lastIndex { $0.contains(" started (pid") })
         let firstExit = try #require(log.firstIndex { $0.contains(" exited 0") })
@@ -164,7 +167,7 @@ struct DependencyTests {
             """
             processes:
               a:
-                command: 'sleep 0.2; exit 1'
+                command: 'sleep 0.2; \(Snippet.stamp("a.exit")); exit 1'
               b:
                 command: 'true'
                 depends_on:
@@ -186,7 +189,10 @@ struct DependencyTests {
         #expect(log.contains("c skipped: b was skipped"), "\(result)")
         #expect(log.contains("stopping all services: c was skipped (exit_on_skipped)"), "\(result)")
         #expect(log.contains { $0.hasPrefix("long stopped") }, "\(result)")
-        #expect(result.duration < .seconds(8), "well inside the 10 s stop budget: \(result)")
+        // From a's failure (which skips c and so starts the stop) to pcinit's exit.
+        let stop = try #require(project.timestamp("a.exit"), "\(result)")
+        let took = result.endedEpochSeconds - stop
+        #expect(took < 8, "stopped \(took) s after a failed: well inside the 10 s stop budget\n\(result)")
     }
 
     @Test(.needsPIDNamespace)
@@ -212,6 +218,7 @@ struct DependencyTests {
             defer { run.stop() }
             #expect(await run.waitForFile("web.ran"), "\(run.transcript)")
             #expect(await run.waitForFile("db.ran"))
+            // Not a race: worker would have started with db (neither waits for anything); give it a moment.
             try await Task.sleep(for: .milliseconds(300))
             #expect(!project.exists("worker.ran"), "worker is not a dependency of web")
             #expect(!project.exists("admin.ran"))
@@ -226,6 +233,7 @@ struct DependencyTests {
             defer { run.stop() }
             #expect(await run.waitForFile("worker.ran"), "\(run.transcript)")
             #expect(await run.waitForFile("web.ran"))
+            // Not a race: admin would have started with the others; give it a moment to show up.
             try await Task.sleep(for: .milliseconds(300))
             #expect(!project.exists("admin.ran"), "a disabled service started")
             run.send(SIGTERM)

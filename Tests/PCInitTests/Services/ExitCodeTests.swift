@@ -8,9 +8,9 @@ struct ExitCodeTests {
     private static let idleYAML = """
         processes:
           one:
-            command: '\(Snippet.idle)'
+            command: '\(Snippet.idle(marking: "one"))'
           two:
-            command: 'touch {dir}/two.up; \(Snippet.idle)'
+            command: '\(Snippet.idle(marking: "two"))'
         """
 
     @Test(.needsPIDNamespace, arguments: [SIGTERM, SIGINT])
@@ -18,11 +18,10 @@ struct ExitCodeTests {
         let project = try ServiceProject("stopsignal", Self.idleYAML)
         let run = try await ServiceRun.start(project, mode: .pid1)
         defer { run.stop() }
-        #expect(await run.waitForFile("two.up"), "\(run.transcript)")
-        let stop = ContinuousClock.now
-        run.send(signal)
-        let result = try await run.wait(timeout: .seconds(15))
-        let took = ContinuousClock.now - stop
+        #expect(await run.waitForFiles(["one.trapped", "two.trapped"]), "\(run.transcript)")
+        let stop = run.send(signal)
+        let result = try await run.wait(timeout: .seconds(30))
+        let took = result.ended(after: stop)
         #expect(result.status == 0, "\(result)")
         let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
         #expect(result.stderr.contains("pcinit | stopping all services: \(name) received"), "\(result)")
@@ -101,7 +100,7 @@ struct ExitCodeTests {
                 availability:
                   restart: sometimes
             """)
-        for mode in [InitMode.subreaper] + (PIDNamespace.isAvailable ? [.pid1] : []) {
+        for mode in [InitMode.subreaper] + (await PIDNamespace.isAvailable() ? [.pid1] : []) {
             let result = try await runPCInit(project.arguments(), mode: mode, workingDirectory: project.path)
             #expect(result.status == 2, "\(mode): \(result)")
             #expect(
@@ -204,7 +203,8 @@ struct ExitCodeTests {
         let badcwd = log.first { $0.hasPrefix("badcwd failed to start") } ?? ""
         #expect(badcwd.contains("/nonexistent/pcinit-test-dir"), "the message must name the directory: \(badcwd)")
         #expect(!project.exists("badcwd.ran"))
-        // Never retried, even with restart: always; the rest runs on.
+        // Never retried, even with restart: always; the rest runs on. Not a race: a retry would come after
+        // the 1 s backoff, so nothing must happen in the next 1.5 s.
         try await Task.sleep(for: .milliseconds(1500))
         #expect(log.filter { $0.hasPrefix("missing failed to start") }.count == 1, "\(run.transcript)")
         #expect(!run.messages.contains { $0.hasPrefix("missing") && $0.contains("restarting") }, "\(run.transcript)")

@@ -64,6 +64,7 @@ struct ProbeTests {
         // Not healthy yet: the first checks fail, nothing is ready, the dependent waits.
         #expect(
             await run.waitForMessage("target readiness check failed", timeout: .seconds(5)) != nil, "\(run.transcript)")
+        // Not a race: nothing may change while {dir}/healthy is missing; 1.2 s spans another failing check.
         try await Task.sleep(for: .milliseconds(1200))
         #expect(!run.messages.contains("target ready"), "\(run.transcript)")
         #expect(!project.exists("dependent.start"), "the dependent started before target was healthy")
@@ -108,7 +109,8 @@ struct ProbeTests {
         defer { run.stop() }
         #expect(await run.waitForMessage("live started") != nil, "\(run.transcript)")
         #expect(await run.waitForFile("alive"))
-        try await Task.sleep(for: .milliseconds(1500))  // at least one passing check
+        // Not a race: nothing may happen while the probe passes; 1.5 s spans at least one passing check.
+        try await Task.sleep(for: .milliseconds(1500))
         #expect(!run.messages.contains { $0.contains("liveness") }, "\(run.transcript)")
         let firstPID = try #require(run.startedPIDs("live").first)
         let firstHostPID = try #require(run.hostPID(firstPID))
@@ -123,7 +125,8 @@ struct ProbeTests {
         #expect(pids.count == 2 && pids[0] != pids[1], "\(run.transcript)")
         #expect(ProcFS.isGone(firstHostPID), "the failed process \(firstHostPID) is still there")
         #expect(await run.waitForLines("runs", count: 2), "the restarted process did not run")
-        // The new process recreated the file: it stays up.
+        // The new process recreated the file: it stays up (not a race: nothing may happen for 2.5 s, two
+        // passing checks).
         try await Task.sleep(for: .milliseconds(2500))
         #expect(run.startedPIDs("live").count == 2, "\(run.transcript)")
 
@@ -211,6 +214,8 @@ struct ProbeTests {
         let run = try await ServiceRun.start(project, mode: .pid1)
         defer { run.stop() }
         #expect(await run.waitForMessage("\(name) started") != nil, "\(run.transcript)")
+        // Not a race: a look while the service still waits 1.5 s before READY=1; the timestamps below are
+        // the real check.
         try await Task.sleep(for: .milliseconds(500))
         #expect(project.exists("sent") || !project.exists("after.start"), "dependent started before READY=1")
         #expect(await run.waitForMessage("\(name) ready", timeout: .seconds(5)) != nil, "\(run.transcript)")
@@ -237,12 +242,9 @@ struct ProbeTests {
         let second = try await ServiceRun.start(try ServiceProject("notify-b", yaml), mode: .pid1)
         defer { second.stop() }
         #expect(await second.waitForMessage("notified started") != nil, "\(second.transcript)")
-        _ = await Poll.until(timeout: .seconds(8)) {
-            first.stdout.contains("sent") && second.stdout.contains("sent")
-        }
-        try await Task.sleep(for: .milliseconds(300))
-        let firstReady = first.messages.contains("notified ready")
-        let secondReady = second.messages.contains("notified ready")
+        // Each pcinit must see its own service's READY=1 (a stolen datagram never arrives: the wait times out).
+        let firstReady = await first.waitForMessage("notified ready", timeout: .seconds(10)) != nil
+        let secondReady = await second.waitForMessage("notified ready", timeout: .seconds(10)) != nil
         #expect(firstReady, "first pcinit:\n\(first.transcript)")
         #expect(secondReady, "second pcinit:\n\(second.transcript)")
     }

@@ -165,6 +165,7 @@ struct RestartTests {
         let run = try await ServiceRun.start(project, mode: .pid1)
         defer { run.stop() }
         #expect(await run.waitForMessage("critical exited 5") != nil, "\(run.transcript)")
+        // Not a race: pcinit decides when it reaps critical; a wrong stop would begin at once.
         try await Task.sleep(for: .milliseconds(300))
         #expect(run.pcinit.process.isRunning, "a success code must not end the run\n\(run.transcript)")
         run.send(SIGTERM)

@@ -7,11 +7,14 @@ import Testing
 @Suite("Services: stopping", .timeLimit(.minutes(1)))
 struct ShutdownTests {
     /// A service that, on SIGTERM, stamps `{dir}/NAME.term`, takes `seconds` to clean up, stamps
-    /// `{dir}/NAME.exit` and exits 0.
+    /// `{dir}/NAME.exit` and exits 0. It touches `{dir}/NAME.trapped` once the trap is installed.
     private static func graceful(_ name: String, seconds: Double = 0.3) -> String {
         "trap \"date +%s.%N > {dir}/\(name).term; sleep \(seconds); date +%s.%N > {dir}/\(name).exit; exit 0\" TERM; "
-            + "while :; do sleep 1 & wait $!; done"
+            + "\(Snippet.trapped(name)); while :; do sleep 1 & wait $!; done"
     }
+
+    /// The markers of services that have installed their traps.
+    private static func trapped(_ names: String...) -> [String] { names.map { "\($0).trapped" } }
 
     /// Ignores SIGTERM (and so do its sleeps: ignored signals are inherited).
     private static let deaf = #"trap "" TERM; touch {dir}/deaf.up; while :; do sleep 1 & wait $!; done"#
@@ -42,9 +45,7 @@ struct ShutdownTests {
             """)
         let run = try await ServiceRun.start(project, mode: .pid1)
         defer { run.stop() }
-        #expect(await run.waitForMessage("top started") != nil, "\(run.transcript)")
-        #expect(await run.waitForFile("deaf.up"), "\(run.transcript)")
-        try await Task.sleep(for: .milliseconds(200))  // let the shells install their traps
+        #expect(await run.waitForFiles(Self.trapped("base", "mid", "top") + ["deaf.up"]), "\(run.transcript)")
         let stopAt = now()
         run.send(SIGTERM)
         let result = try await run.wait(timeout: .seconds(15))
@@ -86,8 +87,7 @@ struct ShutdownTests {
             """)
         let run = try await ServiceRun.start(project, mode: .pid1)
         defer { run.stop() }
-        #expect(await run.waitForMessage("top started") != nil, "\(run.transcript)")
-        try await Task.sleep(for: .milliseconds(200))
+        #expect(await run.waitForFiles(Self.trapped("base", "mid", "top")), "\(run.transcript)")
         run.send(SIGTERM)
         let result = try await run.wait(timeout: .seconds(15))
         #expect(result.status == 0, "\(result)")
@@ -104,13 +104,13 @@ struct ShutdownTests {
             """
             processes:
               commanded:
-                command: 'trap "touch {dir}/commanded.term" TERM; while [ ! -e {dir}/please-stop ]; do sleep 0.05; done; echo "$$CUSTOM" > {dir}/commanded.exit'
+                command: 'trap "touch {dir}/commanded.term" TERM; \(Snippet.trapped("commanded")); while [ ! -e {dir}/please-stop ]; do sleep 0.05; done; echo "$$CUSTOM" > {dir}/commanded.exit'
                 environment: [CUSTOM=from-env]
                 shutdown:
                   command: 'echo "$$CUSTOM" > {dir}/shutdown-command.env; touch {dir}/please-stop'
                   timeout_seconds: 5
               usr1:
-                command: 'trap "touch {dir}/usr1.got; exit 0" USR1; trap "touch {dir}/usr1.term" TERM; while :; do sleep 0.1; done'
+                command: 'trap "touch {dir}/usr1.got; exit 0" USR1; trap "touch {dir}/usr1.term" TERM; \(Snippet.trapped("usr1")); while :; do sleep 0.1; done'
                 shutdown: {signal: SIGUSR1, timeout_seconds: 5}
               failing:
                 command: '\(Self.deaf.replacingOccurrences(of: "deaf.up", with: "failing.up"))'
@@ -120,10 +120,8 @@ struct ShutdownTests {
             """)
         let run = try await ServiceRun.start(project, mode: .pid1, environment: ["PCINIT_STOP_TIMEOUT": "40s"])
         defer { run.stop() }
-        #expect(await run.waitForFile("failing.up"), "\(run.transcript)")
-        #expect(await run.waitForMessage("usr1 started") != nil, "\(run.transcript)")
-        try await Task.sleep(for: .milliseconds(200))
-        run.send(SIGTERM)
+        #expect(await run.waitForFiles(Self.trapped("commanded", "usr1") + ["failing.up"]), "\(run.transcript)")
+        let stop = run.send(SIGTERM)
         let result = try await run.wait(timeout: .seconds(45))
         #expect(result.status == 0, "\(result)")
         let log = ServiceRun.messages(in: result.stderr)
@@ -135,7 +133,9 @@ struct ShutdownTests {
         #expect(project.exists("usr1.got") && !project.exists("usr1.term"), "\(result)")
         // A failed shutdown command: SIGKILL at once, not at the 30 s timeout.
         #expect(log.contains("failing shutdown command failed, killing"), "\(result)")
-        #expect(result.duration < .seconds(10), "the timeout was 30 s and the budget 40 s: \(result)")
+        // Measured from the stop signal; not killing at once would take the 30 s timeout.
+        let took = result.ended(after: stop)
+        #expect(took < .seconds(15), "stopped \(took) after TERM; the timeout was 30 s and the budget 40 s: \(result)")
     }
 
     @Test(.needsPIDNamespace)
@@ -144,7 +144,7 @@ struct ShutdownTests {
             """
               \(name):
                 command: |
-                  (trap 'date +%s.%N > {dir}/\(name)-child.term; exit 0' TERM; while :; do sleep 0.1; done) &
+                  (trap 'date +%s.%N > {dir}/\(name)-child.term; exit 0' TERM; touch {dir}/\(name)-child.trapped; while :; do sleep 0.1; done) &
                   trap 'date +%s.%N > {dir}/\(name).term; sleep 0.5; date +%s.%N > {dir}/\(name).exit; exit 0' TERM
                   touch {dir}/\(name).up
                   while :; do sleep 1 & wait $!; done
@@ -157,9 +157,9 @@ struct ShutdownTests {
                 + service("group", parentOnly: false))
         let run = try await ServiceRun.start(project, mode: .pid1)
         defer { run.stop() }
-        #expect(await run.waitForFile("alone.up"), "\(run.transcript)")
-        #expect(await run.waitForFile("group.up"), "\(run.transcript)")
-        try await Task.sleep(for: .milliseconds(200))
+        #expect(
+            await run.waitForFiles(["alone.up", "group.up"] + Self.trapped("alone-child", "group-child")),
+            "\(run.transcript)")
         run.send(SIGTERM)
         let result = try await run.wait(timeout: .seconds(15))
         #expect(result.status == 0, "\(result)")
@@ -187,19 +187,17 @@ struct ShutdownTests {
             """)
         let run = try await ServiceRun.start(project, mode: .pid1, environment: ["PCINIT_STOP_TIMEOUT": "30s"])
         defer { run.stop() }
-        #expect(await run.waitForFile("deaf.up"), "\(run.transcript)")
-        #expect(await run.waitForMessage("slow started") != nil)
-        try await Task.sleep(for: .milliseconds(200))
+        #expect(await run.waitForFiles(Self.trapped("slow") + ["deaf.up"]), "\(run.transcript)")
         run.send(SIGTERM)
         #expect(await run.waitForFile("slow.term"), "\(run.transcript)")
+        // Not a race: the graceful stop is under way (slow's cleanup takes 20 s, deaf ignores TERM) and must
+        // stay so, with pcinit running, until the second TERM.
         try await Task.sleep(for: .milliseconds(300))
         #expect(run.pcinit.process.isRunning)
-        let second = ContinuousClock.now
-        run.send(SIGTERM)
+        let second = run.send(SIGTERM)
         let result = try await run.wait(timeout: .seconds(15))
-        #expect(
-            ContinuousClock.now - second < .seconds(10),
-            "pcinit took \(ContinuousClock.now - second) after the second TERM")
+        let took = result.ended(after: second)
+        #expect(took < .seconds(10), "pcinit took \(took) after the second TERM; slow and deaf had 20 s each")
         #expect(result.status == 0, "\(result)")
         let log = ServiceRun.messages(in: result.stderr)
         #expect(log.contains { $0.hasPrefix("second stop signal (SIGTERM), killing") }, "\(result)")
@@ -216,16 +214,15 @@ struct ShutdownTests {
                 command: '\(Self.deaf)'
                 shutdown: {timeout_seconds: 30}
               fine:
-                command: '\(Snippet.idle)'
+                command: '\(Snippet.idle(marking: "fine"))'
             """)
         let run = try await ServiceRun.start(project, mode: .pid1, environment: ["PCINIT_STOP_TIMEOUT": "1s"])
         defer { run.stop() }
-        #expect(await run.waitForFile("deaf.up"), "\(run.transcript)")
-        try await Task.sleep(for: .milliseconds(200))
-        let stop = ContinuousClock.now
-        run.send(SIGTERM)
+        #expect(await run.waitForFiles(["deaf.up"] + Self.trapped("fine")), "\(run.transcript)")
+        let stop = run.send(SIGTERM)
         let result = try await run.wait(timeout: .seconds(15))
-        let took = ContinuousClock.now - stop
+        // The 1 s budget, not deaf's 30 s timeout.
+        let took = result.ended(after: stop)
         #expect(took >= .milliseconds(900) && took < .seconds(10), "stop took \(took)\n\(result)")
         #expect(result.status == 0, "\(result)")
         #expect(result.stderr.contains("pcinit | stop timeout 1s reached, killing deaf"), "\(result)")
@@ -235,7 +232,7 @@ struct ShutdownTests {
     /// gets TERM, then KILL after PCINIT_GRACE, and pcinit exits only once it is gone.
     @Test(arguments: [InitMode.subreaper, .pid1])
     func anOrphanIgnoringTERMIsKilledAfterTheGracePeriod(_ mode: InitMode) async throws {
-        if mode == .pid1 && !PIDNamespace.isAvailable { return }
+        if mode == .pid1, await !PIDNamespace.isAvailable() { return }
         let project = try ServiceProject(
             "orphan",
             """
@@ -243,19 +240,19 @@ struct ShutdownTests {
               forker:
                 command: |
                   (setsid sh -c 'trap "" TERM; echo $$$$ > {dir}/orphan.pid; while :; do sleep 0.1; done' {marker} &)
-                  \(Snippet.idle)
+                  \(Snippet.idle(marking: "forker"))
             """)
         let run = try await ServiceRun.start(project, mode: mode, environment: ["PCINIT_GRACE": "1s"])
         defer { run.stop() }
         #expect(await run.waitForLines("orphan.pid", count: 1), "\(run.transcript)")
+        #expect(await run.waitForFile("forker.trapped"), "\(run.transcript)")
         let orphan = try #require(pid_t(project.lines("orphan.pid")[0]))
         let hostOrphan = try #require(run.hostPID(orphan))
         #expect(ProcFS.stat(hostOrphan)?.parent == run.pcinit.pid, "the orphan was reparented to pcinit")
-        let stop = ContinuousClock.now
-        run.send(SIGTERM)
+        let stop = run.send(SIGTERM)
         let result = try await run.wait(timeout: .seconds(15))
         // The grace period starts once the services are down, which is after the TERM.
-        let took = ContinuousClock.now - stop
+        let took = result.ended(after: stop)
         #expect(result.status == 0, "\(result)")
         #expect(took >= .milliseconds(950), "pcinit exited \(took) after TERM: before the 1 s grace ended")
         #expect(took < .seconds(10), "\(took)\n\(result)")
@@ -275,16 +272,18 @@ struct ShutdownTests {
               forker:
                 command: |
                   (setsid sh -c 'trap "exit 0" TERM; echo $$$$ > {dir}/orphan.pid; while :; do sleep 0.1; done' {marker} &)
-                  \(Snippet.idle)
+                  \(Snippet.idle(marking: "forker"))
             """)
         let run = try await ServiceRun.start(project, environment: ["PCINIT_GRACE": "30s"])
         defer { run.stop() }
         #expect(await run.waitForLines("orphan.pid", count: 1), "\(run.transcript)")
+        #expect(await run.waitForFile("forker.trapped"), "\(run.transcript)")
         let orphan = try #require(pid_t(project.lines("orphan.pid")[0]))
-        run.send(SIGTERM)
-        let result = try await run.wait(timeout: .seconds(15))
+        let stop = run.send(SIGTERM)
+        let result = try await run.wait(timeout: .seconds(40))
         #expect(result.status == 0, "\(result)")
-        #expect(result.duration < .seconds(10), "pcinit waited for the 30 s grace period:\n\(result)")
+        let took = result.ended(after: stop)
+        #expect(took < .seconds(15), "pcinit ended \(took) after TERM: it waited for the 30 s grace period\n\(result)")
         #expect(ProcFS.isGone(orphan))
     }
 
@@ -334,11 +333,10 @@ struct ShutdownTests {
         let run = try await ServiceRun.start(project, mode: .pid1)
         defer { run.stop() }
         #expect(await run.waitForMessage("flaky exited 1, restarting in 30s") != nil, "\(run.transcript)")
-        let stop = ContinuousClock.now
-        run.send(SIGTERM)
-        let result = try await run.wait(timeout: .seconds(25))
+        let stop = run.send(SIGTERM)
+        let result = try await run.wait(timeout: .seconds(40))
         // Far below the 30 s backoff even on a loaded machine: the stop did not wait for it.
-        #expect(ContinuousClock.now - stop < .seconds(10), "\(result)")
+        #expect(result.ended(after: stop) < .seconds(10), "\(result)")
         #expect(result.status == 0, "\(result)")
         let log = ServiceRun.messages(in: result.stderr)
         #expect(log.contains("flaky cancelled") && log.contains("waiting cancelled"), "\(result)")
@@ -355,17 +353,18 @@ struct ShutdownTests {
               forker:
                 command: |
                   (setsid sh -c 'trap "" TERM; echo $$$$ > {dir}/orphan.pid; while :; do sleep 0.1; done' {marker} &)
-                  \(Snippet.idle)
+                  \(Snippet.idle(marking: "forker"))
             """)
         let run = try await ServiceRun.start(
             project, environment: ["PCINIT_GRACE": "20s", "PCINIT_STOP_TIMEOUT": "1s"])
         defer { run.stop() }
         #expect(await run.waitForLines("orphan.pid", count: 1), "\(run.transcript)")
+        #expect(await run.waitForFile("forker.trapped"), "\(run.transcript)")
         let orphan = try #require(pid_t(project.lines("orphan.pid")[0]))
-        let stop = ContinuousClock.now
-        run.send(SIGTERM)
-        let result = try await run.wait(timeout: .seconds(25))
-        let took = ContinuousClock.now - stop
+        let stop = run.send(SIGTERM)
+        let result = try await run.wait(timeout: .seconds(30))
+        // The 1 s budget, not the 20 s grace.
+        let took = result.ended(after: stop)
         #expect(result.status == 0, "\(result)")
         #expect(took >= .milliseconds(900) && took < .seconds(10), "took \(took)\n\(result)")
         #expect(ProcFS.isGone(orphan))
@@ -380,21 +379,23 @@ struct ShutdownTests {
               forker:
                 command: |
                   (setsid sh -c 'trap "" TERM; echo $$$$ > {dir}/orphan.pid; while :; do sleep 0.1; done' {marker} &)
-                  \(Snippet.idle)
+                  \(Snippet.idle(marking: "forker"))
             """)
         let run = try await ServiceRun.start(
             project, environment: ["PCINIT_GRACE": "20s", "PCINIT_STOP_TIMEOUT": "30s"])
         defer { run.stop() }
         #expect(await run.waitForLines("orphan.pid", count: 1), "\(run.transcript)")
+        #expect(await run.waitForFile("forker.trapped"), "\(run.transcript)")
         let orphan = try #require(pid_t(project.lines("orphan.pid")[0]))
         run.send(SIGTERM)
         #expect(await run.waitForMessage("stopping processes that belong to no service") != nil, "\(run.transcript)")
+        // Not a race: the orphan ignores TERM (its trap came before its pid file), so pcinit waits out the
+        // 20 s grace period and must still be running a moment later.
         try await Task.sleep(for: .milliseconds(200))
         #expect(run.pcinit.process.isRunning, "pcinit must wait for the orphan")
-        let second = ContinuousClock.now
-        run.send(SIGTERM)
+        let second = run.send(SIGTERM)
         let result = try await run.wait(timeout: .seconds(15))
-        #expect(ContinuousClock.now - second < .seconds(10), "the grace period was 20 s: \(result)")
+        #expect(result.ended(after: second) < .seconds(10), "the grace period was 20 s: \(result)")
         #expect(result.status == 0, "\(result)")
         #expect(ProcFS.isGone(orphan))
     }

@@ -1,12 +1,17 @@
 // Black-box test harness for pcinit. The pieces, for whoever writes the next suite (config mode, health, ...):
 //
 //   Paths            the binary under test (PCINIT_BINARY or the one `swift test` built), Fixtures/, python3
-//   runPCInit        run `pcinit ARGS` to completion → RunResult (status, stdout, stderr, duration); with
+//   runPCInit        run `pcinit ARGS` to completion → RunResult (status, stdout, stderr, started, ended); with
 //                    `mode: .pid1` it runs as PID 1 of a fresh pid namespace (`unshare`)
-//   RunningInit      start pcinit and keep it running: `pid`, `send(signal)`, `commandPID`, `wait()`, `killTree()`;
-//                    `start` returns once pcinit's signalfd exists (signals are no longer lost)
-//   Subprocess       any process, stdio captured in files, clean signal state, empty cwd by default; waits for
-//                    its own pid only; `killTree()` (use it in `defer`) kills the tree and tagged escapees
+//   RunningInit      start pcinit and keep it running: `pid`, `send(signal)` (→ when it was sent),
+//                    `commandPID`, `wait()`, `killTree()`; `start` returns once pcinit's signalfd exists
+//                    (signals are no longer lost)
+//   Subprocess       any process, stdio captured in files, clean signal state, empty cwd by default; a
+//                    ChildWaiter thread waits for its own pid only and stamps its end; `killTree()` (use it in
+//                    `defer`) kills the tree and tagged escapees
+//   PrivateEndpoints every process gets a private control socket and health `off` unless the test sets them;
+//                    starting one that would use pcinit's defaults ([::]:8558, /run/pcinit.sock) throws
+//   onDedicatedThread  blocking work (waitpid, sleeps, long loops) off the 2-thread async pool
 //   ProcFS           /proc readers: stat (state, ppid, pgrp, session, tpgid), status fields, fds, cwd,
 //                    children/descendants, lookup by command line or environment entry
 //   Poll             deadline polling: `Poll.until { condition }`, `Poll.value { optional }`
@@ -14,8 +19,11 @@
 //   .needsPIDNamespace  trait: skip (reason printed once) where `unshare --pid` does not work
 //
 // Rules the tests follow: never `waitpid(-1)` (tests share one process); poll with deadlines instead of
-// sleeping; kill everything in every path (`defer { x.killTree() }`); give each test unique markers
-// (`uniqueSleepSeconds()`, a TemporaryDirectory path) so parallel tests never see each other's processes.
+// sleeping, and wait for a marker a service writes (e.g. after installing its trap) instead of hoping it is
+// ready; measure what pcinit does from the moment the test acted (`send` → `result.ended(after:)`), with
+// bounds far from the failure mode; never block an async thread; kill everything in every path
+// (`defer { x.killTree() }`); give each test unique markers (`uniqueSleepSeconds()`, a TemporaryDirectory
+// path) so parallel tests never see each other's processes.
 
 import Foundation
 import Glibc
@@ -70,40 +78,36 @@ enum InitMode: String, CustomStringConvertible, Sendable {
     }
 }
 
-/// `unshare --pid --fork --mount-proc`: pcinit as a real PID 1. Probed once; tests that need it skip
-/// (with the reason printed) when it is not available, e.g. not root.
+/// `unshare --pid --fork --mount-proc`: pcinit as a real PID 1. Probed once, by the first test that asks;
+/// tests that need it skip (with the reason printed) when it is not available, e.g. not root.
 enum PIDNamespace {
     static let prefix = ["unshare", "--pid", "--fork", "--mount-proc", "--kill-child"]
 
-    static let unavailableReason: String? = {
+    private static let probe = Task<String?, Never> {
         let reason: String?
         do {
-            let probe = try Subprocess(prefix + ["sh", "-c", "test $$ = 1"])
-            defer { probe.killTree() }
-            let deadline = ContinuousClock.now + .seconds(10)
-            while probe.poll() == nil && ContinuousClock.now < deadline { usleep(2000) }
-            switch probe.poll() {
-            case .some(let termination) where termination.exitCode == 0: reason = nil
-            case .some(let termination):
-                reason = "`unshare --pid --fork --mount-proc` failed (\(termination)): \(probe.stderr)"
-            case .none: reason = "`unshare --pid --fork --mount-proc` did not finish in 10 s"
-            }
+            let result = try await Subprocess.run(prefix + ["sh", "-c", "test $$ = 1"], timeout: .seconds(10))
+            reason =
+                result.termination.exitCode == 0
+                ? nil : "`unshare --pid --fork --mount-proc` failed (\(result.termination)): \(result.stderr)"
         } catch {
-            reason = "cannot run unshare: \(error)"
+            reason = "cannot run `unshare --pid --fork --mount-proc`: \(error)"
         }
         if let reason {
             FileHandle.standardError.write(Data("PCInitTests: skipping PID 1 tests: \(reason)\n".utf8))
         }
         return reason
-    }()
+    }
 
-    static var isAvailable: Bool { unavailableReason == nil }
+    static func unavailableReason() async -> String? { await probe.value }
+
+    static func isAvailable() async -> Bool { await unavailableReason() == nil }
 }
 
 extension Trait where Self == ConditionTrait {
     /// For tests that run pcinit as PID 1 under `unshare`: skipped, with the reason printed, without root.
     static var needsPIDNamespace: Self {
-        .enabled(if: PIDNamespace.isAvailable, "needs `unshare --pid --fork --mount-proc` (root)")
+        .enabled("needs `unshare --pid --fork --mount-proc` (root)") { await PIDNamespace.isAvailable() }
     }
 }
 
@@ -164,9 +168,13 @@ final class RunningInit: @unchecked Sendable {
         ProcFS.fileDescriptors(pid).values.contains("anon_inode:[signalfd]")
     }
 
-    /// Sends `signal` to pcinit (from outside its namespace in PID 1 mode).
-    func send(_ signal: Int32) {
+    /// Sends `signal` to pcinit (from outside its namespace in PID 1 mode); returns when it was sent, to
+    /// measure what pcinit does from there (`result.ended(after:)`).
+    @discardableResult
+    func send(_ signal: Int32) -> ContinuousClock.Instant {
+        let sent = ContinuousClock.now
         if process.isRunning { kill(pid, signal) }
+        return sent
     }
 
     /// pcinit's direct child (the command), if it has one.

@@ -65,6 +65,20 @@ enum ProcFS {
         return voluntary + involuntary
     }
 
+    /// True while the process sleeps in epoll_wait or epoll_pwait(2) (the first field of /proc/PID/syscall).
+    static func isWaitingInEpoll(_ pid: pid_t) -> Bool {
+        guard state(pid) == "S", let text = read("/proc/\(pid)/syscall"),
+            let number = text.split(separator: " ").first.flatMap({ Int($0) })
+        else { return false }
+        return epollWaitSyscalls.contains(number)
+    }
+
+    #if arch(arm64)
+        private static let epollWaitSyscalls = [22, 441]  // epoll_pwait, epoll_pwait2
+    #else
+        private static let epollWaitSyscalls = [232, 281, 441]  // x86_64: epoll_wait, epoll_pwait, epoll_pwait2
+    #endif
+
     /// Parses a hex signal set field (SigBlk, SigIgn, SigCgt, ...) into signal numbers.
     static func signalSet(_ hex: String) -> Set<Int32> {
         guard let bits = UInt64(hex, radix: 16) else { return [] }

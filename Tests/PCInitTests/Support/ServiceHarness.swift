@@ -104,6 +104,12 @@ final class ServiceRun: @unchecked Sendable {
         await Poll.until(timeout: timeout, every: .milliseconds(10)) { project.exists(name) }
     }
 
+    /// Waits until every one of the scratch files exists, e.g. the `NAME.trapped` markers services write once
+    /// their signal traps are installed (a signal sent before that would kill them instead).
+    func waitForFiles(_ names: [String], timeout: Duration = .seconds(10)) async -> Bool {
+        await Poll.until(timeout: timeout, every: .milliseconds(10)) { names.allSatisfy(project.exists) }
+    }
+
     /// Waits until a scratch file has at least `count` lines.
     func waitForLines(_ name: String, count: Int, timeout: Duration = .seconds(10)) async -> Bool {
         await Poll.until(timeout: timeout, every: .milliseconds(10)) { project.lines(name).count >= count }
@@ -138,7 +144,9 @@ final class ServiceRun: @unchecked Sendable {
         }
     }
 
-    func send(_ signal: Int32) { pcinit.send(signal) }
+    /// Sends `signal` to pcinit; returns when it was sent.
+    @discardableResult
+    func send(_ signal: Int32) -> ContinuousClock.Instant { pcinit.send(signal) }
 
     func wait(timeout: Duration = .seconds(30)) async throws -> RunResult { try await pcinit.wait(timeout: timeout) }
 
@@ -255,6 +263,13 @@ enum Snippet {
     /// Runs until SIGTERM, then exits 0 at once.
     /// No single quotes: it goes into single-quoted YAML scalars.
     static let idle = #"trap "exit 0" TERM; while :; do sleep 1 & wait $!; done"#
+    /// `idle` that touches `{dir}/NAME.trapped` once its TERM trap is installed.
+    static func idle(marking name: String) -> String {
+        #"trap "exit 0" TERM; "# + trapped(name) + #"; while :; do sleep 1 & wait $!; done"#
+    }
+    /// Touches `{dir}/NAME.trapped`: put it right after a service's `trap`, and wait for the file before
+    /// signalling (`ServiceRun.waitForFiles`).
+    static func trapped(_ name: String) -> String { "touch {dir}/\(name).trapped" }
     /// Appends the current time (seconds since the epoch, ns precision) to `{dir}/NAME`.
     static func stamp(_ name: String) -> String { "date +%s.%N >> {dir}/\(name)" }
 }

@@ -19,17 +19,25 @@ struct Termination: Equatable, CustomStringConvertible {
     }
 }
 
-/// A finished run: how it ended, what it printed, how long it took.
+/// A finished run: how it ended, what it printed, when it started and ended. Both instants are stamped where
+/// they happen (the spawn, the kernel's report of the exit), not when the test got round to looking.
 struct RunResult: CustomStringConvertible {
     var termination: Termination
     var stdout: String
     var stderr: String
-    var duration: Duration
+    var started: ContinuousClock.Instant
+    var ended: ContinuousClock.Instant
+    /// `ended` as seconds since the epoch, to compare with the services' own `date +%s.%N` stamps.
+    var endedEpochSeconds: Double
 
+    var duration: Duration { ended - started }
     /// Shell-style status (exit code or 128+signal).
     var status: Int32 { termination.shellCode }
     var stdoutLines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
     var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
+
+    /// How long after `instant` (e.g. when the test sent a signal) the process ended.
+    func ended(after instant: ContinuousClock.Instant) -> Duration { ended - instant }
 
     var description: String {
         "\(termination) after \(duration)\n--- stdout ---\n\(stdout)--- stderr ---\n\(stderr)"
@@ -41,9 +49,12 @@ struct SubprocessError: Error, CustomStringConvertible {
 }
 
 /// The environment handed to a process the tests start: the test runner's own, minus pcinit and
-/// process-compose settings that would change pcinit's behaviour, plus the test's overrides.
+/// process-compose settings that would change pcinit's behaviour, plus the test's overrides. Subprocess adds
+/// private pcinit endpoints (PrivateEndpoints) unless the test set its own or asked for pcinit's defaults.
 struct Environment {
     var variables: [String: String]
+    /// pcinit endpoints left at pcinit's own defaults, for the few tests of those defaults.
+    var pcinitDefaults: Set<PCInitEndpoint> = []
 
     static var clean: Environment {
         var variables = ProcessInfo.processInfo.environment
@@ -57,7 +68,15 @@ struct Environment {
     }
 
     func with(_ overrides: [String: String]) -> Environment {
-        Environment(variables: variables.merging(overrides) { $1 })
+        Environment(variables: variables.merging(overrides) { $1 }, pcinitDefaults: pcinitDefaults)
+    }
+
+    /// Leaves `endpoints` unset, so pcinit falls back to its defaults. Only where nothing can be shared: a
+    /// fake /run, or a mode in which pcinit opens neither endpoint.
+    func usingPCInitDefault(_ endpoints: PCInitEndpoint...) -> Environment {
+        var copy = self
+        copy.pcinitDefaults.formUnion(endpoints)
+        return copy
     }
 
     var entries: [String] { variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } }
@@ -72,24 +91,24 @@ enum Input {
 /// A process started by a test, with stdout/stderr captured in files (so a leftover grandchild holding
 /// them open can never make the test hang) and a clean signal state (empty mask, default dispositions).
 /// It runs in its own process group and never becomes the terminal's foreground group. Its working directory
-/// is an empty temporary directory unless given.
+/// is an empty temporary directory unless given; pcinit endpoints are private (PrivateEndpoints).
 ///
-/// Waits are for this pid only (`waitpid(pid)`, never `waitpid(-1)`): tests run in parallel in one process.
-/// Always pair with `defer { process.killTree() }` so nothing is left behind when an expectation fails.
+/// A ChildWaiter thread waits for this pid only (never `waitpid(-1)`: tests run in parallel in one process)
+/// and stamps its end. Always pair with `defer { process.killTree() }` so nothing is left behind when an
+/// expectation fails.
 final class Subprocess: @unchecked Sendable {
     let pid: pid_t
     let arguments: [String]
-    let started = ContinuousClock.now
+    /// The environment it was started with, exactly: the test's, the harness's endpoints and the tag.
+    let environmentEntries: [String]
+    /// Stamped right before the spawn.
+    let started: ContinuousClock.Instant
     /// `BLACKBOX_TEST_TAG=<unique>` goes into the environment of the process and so of everything it
     /// starts: `killTree` finds escapees by it (orphans re-parented elsewhere after the init under test died).
     let tag = "\(Subprocess.tagVariable)=\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
     static let tagVariable = "BLACKBOX_TEST_TAG"
     private let files: TemporaryDirectory
-    private let lock = NSLock()
-    private var reaped: Termination?
-    private var finishedAt: ContinuousClock.Instant?
-    /// Someone else reaped our child (a `waitpid(-1)` elsewhere in the test process).
-    private var lost = false
+    private let waiter: ChildWaiter
 
     init(
         _ arguments: [String],
@@ -100,6 +119,11 @@ final class Subprocess: @unchecked Sendable {
         precondition(!arguments.isEmpty)
         self.arguments = arguments
         files = try TemporaryDirectory(prefix: "pcinit-run")
+        let environment = PrivateEndpoints.apply(to: environment, directory: files.path)
+        if let violation = PrivateEndpoints.violation(arguments: arguments, environment: environment) {
+            throw SubprocessError(description: violation)
+        }
+        environmentEntries = environment.entries + [tag]
         // Default: an empty directory, so no process-compose.yml is ever discovered by accident.
         let directory = workingDirectory ?? files.path("cwd")
         if workingDirectory == nil { mkdir(directory, 0o755) }
@@ -128,7 +152,7 @@ final class Subprocess: @unchecked Sendable {
             sigaddset(&defaults, signal)
         }
         let argv = CStrings(arguments)
-        let envp = CStrings(environment.entries + [tag])
+        let envp = CStrings(environmentEntries)
         defer {
             argv.free()
             envp.free()
@@ -137,6 +161,7 @@ final class Subprocess: @unchecked Sendable {
         let program = arguments[0]
         let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/bin:/usr/bin"
         var failedStep: Int32 = 0
+        started = .now
         let err = program.withCString { path in
             directory.withCString { directory in
                 searchPath.withCString { searchPath in
@@ -170,6 +195,7 @@ final class Subprocess: @unchecked Sendable {
             throw SubprocessError(description: "cannot start \(arguments): \(String(cString: strerror(err)))")
         }
         pid = child
+        waiter = ChildWaiter(pid: child)
     }
 
     deinit { killTree() }
@@ -188,76 +214,57 @@ final class Subprocess: @unchecked Sendable {
         return try await process.wait(timeout: timeout)
     }
 
-    /// Non-blocking: the termination if the process has ended (reaping it), nil while it runs.
+    /// Never blocks: the termination if the process has ended (the waiter reaped it), nil while it runs.
     @discardableResult
     func poll() -> Termination? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let reaped { return reaped }
-        var status: Int32 = 0
-        let result = waitpid(pid, &status, WNOHANG)
-        if result < 0 && errno == ECHILD { lost = true }
-        guard result == pid else { return nil }
-        reaped = Termination(rawStatus: status)
-        finishedAt = .now
-        return reaped
+        if case .ended(let termination, _, _)? = waiter.current { return termination }
+        return nil
     }
 
-    var isRunning: Bool { poll() == nil }
+    var isRunning: Bool { waiter.current == nil }
 
     /// Waits for the process to end; on timeout kills it and everything under it, then throws.
     func wait(timeout: Duration = .seconds(30)) async throws -> RunResult {
-        let deadline = ContinuousClock.now + timeout
-        var interval = Duration.milliseconds(1)
-        while true {
-            if let termination = poll() {
-                return RunResult(
-                    termination: termination, stdout: stdout, stderr: stderr,
-                    duration: (finishedAt ?? .now) - started)
-            }
-            if lost {
-                throw SubprocessError(
-                    description:
-                        "\(arguments): pid \(pid) was reaped by someone else (waitpid(-1) in the test process?)")
-            }
-            if ContinuousClock.now >= deadline {
-                let tree = ProcFS.describeTree(of: pid)
-                killTree()
-                throw SubprocessError(
-                    description: "\(arguments) still running after \(timeout); killed. Tree was:\n\(tree)"
-                        + "\n--- stdout ---\n\(stdout)--- stderr ---\n\(stderr)")
-            }
-            try await Task.sleep(for: interval)
-            interval = min(interval * 2, .milliseconds(20))
+        switch await waiter.end(within: timeout) {
+        case .ended(let termination, let ended, let epochSeconds)?:
+            return RunResult(
+                termination: termination, stdout: stdout, stderr: stderr, started: started, ended: ended,
+                endedEpochSeconds: epochSeconds)
+        case .lost?:
+            throw SubprocessError(
+                description: "\(arguments): pid \(pid) was reaped by someone else (waitpid(-1) in the test process?)")
+        case nil:
+            let tree = ProcFS.describeTree(of: pid)
+            killTree()
+            throw SubprocessError(
+                description: "\(arguments) still running after \(timeout); killed. Tree was:\n\(tree)"
+                    + "\n--- stdout ---\n\(stdout)--- stderr ---\n\(stderr)")
         }
     }
 
-    /// Sends `signal` to the process itself.
-    func send(_ signal: Int32) {
-        lock.lock()
-        defer { lock.unlock() }
-        if reaped == nil { kill(pid, signal) }
+    /// Sends `signal` to the process itself; returns when it was sent.
+    @discardableResult
+    func send(_ signal: Int32) -> ContinuousClock.Instant {
+        var sent = ContinuousClock.now
+        waiter.whileRunning {
+            sent = .now
+            kill(pid, signal)
+        }
+        return sent
     }
 
-    /// SIGKILLs every descendant, then the process, and reaps it; then SIGKILLs any process still carrying
-    /// this run's environment tag. Safe to call more than once.
+    /// SIGKILLs every descendant, then the process (the waiter reaps it); then SIGKILLs any process still
+    /// carrying this run's environment tag. Safe to call more than once, from any thread.
     func killTree() {
-        lock.lock()
-        defer { lock.unlock() }
-        defer {
-            for escapee in ProcFS.pids(withEnvironmentEntry: tag) { kill(escapee, SIGKILL) }
+        waiter.whileRunning {
+            for _ in 0..<3 {
+                let below = ProcFS.descendants(of: pid)
+                if below.isEmpty { break }
+                for victim in below { kill(victim, SIGKILL) }
+            }
+            kill(pid, SIGKILL)
         }
-        guard reaped == nil else { return }
-        for _ in 0..<3 {
-            let below = ProcFS.descendants(of: pid)
-            if below.isEmpty { break }
-            for victim in below { kill(victim, SIGKILL) }
-        }
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        reaped = Termination(rawStatus: status)
-        finishedAt = .now
+        for escapee in ProcFS.pids(withEnvironmentEntry: tag) { kill(escapee, SIGKILL) }
     }
 
     /// Everything written to stdout so far.
