@@ -150,10 +150,9 @@ struct ProcessGroupTests {
         let host = try #require(run.hostPID(python))
         kill(host, SIGSTOP)
         #expect(await Poll.until { ProcFS.state(host) == "T" })
-        let stop = ContinuousClock.now
-        run.send(SIGTERM)
+        let stop = run.send(SIGTERM)
         let result = try await run.wait(timeout: .seconds(30))
-        let took = ContinuousClock.now - stop
+        let took = result.ended(after: stop)
         #expect(result.status == 0, "\(result)")
         #expect(project.lines("frozen.terms").count == 1, "the handler ran:\n\(result)")
         #expect(project.exists("frozen.exit"), "the cleanup finished:\n\(result)")
@@ -175,10 +174,9 @@ struct ProcessGroupTests {
             environment: ["PCINIT_GRACE": "20s", "PCINIT_STOP_TIMEOUT": "30s"])
         defer { run.stop() }
         #expect(await run.waitForFile("frozen"), "\(run.transcript)")
-        let stop = ContinuousClock.now
-        run.send(SIGTERM)
+        let stop = run.send(SIGTERM)
         let result = try await run.wait(timeout: .seconds(30))
-        let took = ContinuousClock.now - stop
+        let took = result.ended(after: stop)
         #expect(result.status == 0, "\(result)")
         #expect(project.lines("orphan.terms").count == 1, "\(result)")
         #expect(project.exists("orphan.exit"), "\(result)")
