@@ -43,7 +43,8 @@ enum ConfigCommand {
         return 0
     }
 
-    /// Each file's YAML document as JSON, before env expansion and schema: to debug quoting and anchors.
+    /// Each file's YAML document as JSON, before env expansion and schema: to debug quoting and anchors. The
+    /// reader's warnings go to stderr as the loader's do (is_strict is not applied: there is no schema here).
     static func printRaw(_ files: [String]) -> Int32 {
         var documents: [JSONValue] = []
         for file in files {
@@ -56,7 +57,9 @@ enum ConfigCommand {
                 return 2
             case .text(let text):
                 do throws(YAMLError) {
-                    documents.append(try YAMLReader.parse(text, file: file)?.jsonValue ?? .null)
+                    var warnings: [YAMLWarning] = []
+                    documents.append(try YAMLReader.parse(text, file: file, warnings: &warnings)?.jsonValue ?? .null)
+                    for warning in warnings { Log.writeAll(fd: 2, "pcinit | \(warning)\n") }
                 } catch {
                     Log.error(error.description)
                     return 2

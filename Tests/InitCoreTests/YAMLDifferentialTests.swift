@@ -38,6 +38,11 @@ import Testing
     @Test func corpusMatchesPyYAML() throws {
         let corpus = try Self.corpusDocuments()
         #expect(corpus.count >= 8)
+        for document in corpus {
+            var warnings: [YAMLWarning] = []
+            _ = try? YAMLReader.parse(document.text, file: document.name, warnings: &warnings)
+            #expect(warnings.isEmpty, "valid YAML 1.2, yet warned about: \(warnings.map(\.description))")
+        }
         guard let oracle = try YAMLPythonOracle.load(corpus.map(\.text)) else { return }
         let problems = Self.mismatches(names: corpus.map(\.name), documents: corpus.map(\.text), oracle: oracle)
         #expect(problems.isEmpty, "\(problems.count) mismatches:\n\(problems.prefix(2).joined(separator: "\n\n"))")

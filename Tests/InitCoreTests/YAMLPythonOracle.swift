@@ -1,6 +1,7 @@
 import Foundation
 
-/// Runs PyYAML (`yaml.safe_load` → `json.dumps`) over many documents in one `python3` process.
+/// Runs PyYAML (`yaml.safe_load` → `json.dumps`) over many documents in one `python3` process; with `libyaml`,
+/// PyYAML's libyaml binding (`CSafeLoader`), which reads like go-yaml, process-compose's YAML library.
 enum YAMLPythonOracle {
     enum Outcome: Equatable {
         case json(String)
@@ -12,19 +13,21 @@ enum YAMLPythonOracle {
         import yaml
         with open(sys.argv[1], encoding="utf-8") as f:
             docs = json.load(f)
+        loader = yaml.CSafeLoader if sys.argv[3] == "libyaml" else yaml.SafeLoader
         out = []
         for doc in docs:
             try:
-                out.append({"ok": json.dumps(yaml.safe_load(doc))})
+                out.append({"ok": json.dumps(yaml.load(doc, Loader=loader))})
             except Exception as e:
                 out.append({"error": (str(e).splitlines() or [type(e).__name__])[0]})
         with open(sys.argv[2], "w", encoding="utf-8") as f:
             json.dump(out, f)
         """
 
-    /// The outcomes in document order, or nil (with the reason printed) when python3 or PyYAML is unavailable.
-    /// Blocks until python3 exits: only for tests on a thread of their own (`.onDedicatedThread`).
-    static func load(_ documents: [String]) throws -> [Outcome]? {
+    /// The outcomes in document order, or nil (with the reason printed) when python3 or PyYAML (with libyaml, when
+    /// asked for) is unavailable. Blocks until python3 exits: only for tests on a thread of their own
+    /// (`.onDedicatedThread`).
+    static func load(_ documents: [String], libyaml: Bool = false) throws -> [Outcome]? {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("yaml-oracle-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -35,7 +38,7 @@ enum YAMLPythonOracle {
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, input.path, output.path]
+        process.arguments = ["python3", "-c", script, input.path, output.path, libyaml ? "libyaml" : "python"]
         process.standardError = FileHandle.nullDevice
         do {
             try process.run()

@@ -51,8 +51,21 @@ struct YAMLTestSuiteCase {
         }
     }
 
-    /// Why the reader does not conform on this case, or nil when it does.
-    func problem(dataDirectory: String) throws -> String? {
+    /// How the reader fared on a case.
+    enum Outcome: Equatable {
+        /// A valid case loaded to in.json without a warning.
+        case identical
+        /// An error case the reader rejected.
+        case rejected
+        /// An error case the reader accepted with a warning: that is how it tells the user the document is not
+        /// valid YAML 1.2 while loading it as libyaml (process-compose's YAML library) does. `json` is its value.
+        case warned(input: String, json: String)
+        /// The reader does not conform, and why.
+        case wrong(String)
+    }
+
+    /// How the reader fares on this case.
+    func outcome(dataDirectory: String) throws -> Outcome {
         let directory = dataDirectory + "/" + id
         let input = String(decoding: try Data(contentsOf: URL(fileURLWithPath: directory + "/in.yaml")), as: UTF8.self)
         let suiteSaysError = FileManager.default.fileExists(atPath: directory + "/error")
@@ -60,13 +73,18 @@ struct YAMLTestSuiteCase {
             throw SuiteDataError(message: "\(id): the data release disagrees with cases.txt; run select.py again")
         }
         let document: YAMLNode?
+        var warnings: [YAMLWarning] = []
         do {
-            document = try YAMLReader.parse(input, file: "in.yaml")
+            document = try YAMLReader.parse(input, file: "in.yaml", warnings: &warnings)
         } catch {
-            return expectation == .error ? nil : "rejected: \(error)"
+            return expectation == .error ? .rejected : .wrong("rejected: \(error)")
         }
         let actual = document?.jsonValue
-        guard expectation == .json else { return "accepted an invalid document: \(actual?.rendered() ?? "<empty>")" }
+        guard expectation == .json else {
+            if !warnings.isEmpty { return .warned(input: input, json: actual?.rendered() ?? "null") }
+            return .wrong("accepted an invalid document without a warning: \(actual?.rendered() ?? "<empty>")")
+        }
+        if let warning = warnings.first { return .wrong("warned on a valid document: \(warning)") }
         let expected = try Self.jsonDocuments(try Data(contentsOf: URL(fileURLWithPath: directory + "/in.json")))
         // The reader returns nil for a document without content, which the suite writes as no document or null.
         let matches: Bool
@@ -76,9 +94,10 @@ struct YAMLTestSuiteCase {
         case (let value?, 1): matches = Self.sameJSON(value, expected[0])
         default: matches = false
         }
-        if matches { return nil }
-        return "reader: \(actual?.rendered() ?? "<empty>"), expected: "
-            + expected.map { $0.rendered() }.joined(separator: " ")
+        if matches { return .identical }
+        return .wrong(
+            "reader: \(actual?.rendered() ?? "<empty>"), expected: "
+                + expected.map { $0.rendered() }.joined(separator: " "))
     }
 
     /// in.json holds zero or more JSON texts one after another.

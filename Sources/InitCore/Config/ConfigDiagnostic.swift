@@ -40,7 +40,11 @@ struct SourcePosition: Sendable, Equatable {
 /// Collects diagnostics while loading; `strict` turns "errors only under is_strict" into errors.
 struct DiagnosticLog {
     var items: [ConfigDiagnostic] = []
-    var strict = false
+    /// Whether `is_strict: true` is in effect. It is known only once the files are parsed and merged
+    /// (`applyStrict`); what parsing them found that is_strict makes an error waits in `strictPending`.
+    private(set) var strict = false
+    /// Warnings that become errors under is_strict: index in `items` and the text they take as an error.
+    private var strictPending: [(index: Int, errorMessage: String)] = []
 
     var hasErrors: Bool { items.contains { $0.severity == .error } }
     var errorCount: Int { items.count { $0.severity == .error } }
@@ -56,6 +60,34 @@ struct DiagnosticLog {
     /// A problem process-compose only rejects under `is_strict: true`.
     mutating func strictError(_ message: String, at position: SourcePosition?) {
         append(strict ? .error : .warning, message, position, "")
+    }
+
+    /// Something the YAML reader accepted although YAML 1.2 forbids it: a warning, an error under is_strict.
+    mutating func yamlWarning(_ warning: YAMLWarning) {
+        let position = SourcePosition(file: warning.file, location: warning.location)
+        if strict {
+            append(.error, warning.strictMessage, position, "")
+        } else {
+            strictPending.append((items.count, warning.strictMessage))
+            append(.warning, warning.message, position, "")
+        }
+    }
+
+    /// Sets is_strict once it is known; warnings recorded before that it makes errors become errors.
+    mutating func applyStrict(_ isStrict: Bool) {
+        strict = isStrict
+        guard isStrict else { return }
+        for pending in strictPending {
+            items[pending.index].severity = .error
+            items[pending.index].message = pending.errorMessage
+        }
+        strictPending = []
+    }
+
+    /// Appends another log's diagnostics (one file's parse), keeping what is_strict would make of them.
+    mutating func append(contentsOf other: DiagnosticLog) {
+        strictPending += other.strictPending.map { ($0.index + items.count, $0.errorMessage) }
+        items += other.items
     }
 
     private mutating func append(

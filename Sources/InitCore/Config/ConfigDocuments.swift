@@ -75,18 +75,20 @@ struct ConfigDocuments {
             log.error(expansionError.message, at: SourcePosition(file: file, location: expansionError.location))
             return nil
         }
-        log.items += parseLog.items
+        log.append(contentsOf: parseLog)
         return root
     }
 
     private func parseYAML(_ text: String, file: String, log: inout DiagnosticLog) -> ConfigNode? {
         let document: YAMLNode?
+        var warnings: [YAMLWarning] = []
         do {
-            document = try YAMLReader.parse(text, file: file)
+            document = try YAMLReader.parse(text, file: file, warnings: &warnings)
         } catch {
             log.error(error.message, at: SourcePosition(file: file, location: error.location))
             return nil
         }
+        for warning in warnings { log.yamlWarning(warning) }
         guard let document else {
             return ConfigNode(
                 .mapping([]), position: SourcePosition(file: file, location: SourceLocation(line: 1, column: 1)))

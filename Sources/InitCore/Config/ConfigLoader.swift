@@ -44,7 +44,8 @@ public struct ConfigLoader {
 
         var reader = FieldReader(log: log)
         // is_strict decides the severity of everything else, so it is read first.
-        reader.log.strict = merged.entries != nil && (reader.bool(merged["is_strict"], "is_strict") ?? false)
+        // The YAML reader's warnings, recorded while parsing, become errors under it here too.
+        reader.log.applyStrict(merged.entries != nil && (reader.bool(merged["is_strict"], "is_strict") ?? false))
         var project = reader.project(merged, hostEnvironment: environment)
         project.processes = ProcessExtends.resolve(project.processes, log: &reader.log)
 

@@ -57,3 +57,31 @@ public struct YAMLError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "\(file):\(location.line):\(location.column): \(message)" }
 }
+
+/// Something YAML 1.2 forbids that the reader accepts anyway, because libyaml does: go-yaml, which
+/// process-compose reads its files with, is a port of it, so rejecting these would break files that run there.
+public struct YAMLWarning: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var location: SourceLocation
+    /// What is off, e.g. "this line of a flow sequence is not indented past its key".
+    public var problem: String
+    /// What YAML 1.2 asks for instead, e.g. "YAML 1.2 requires at least 1 space of indentation here, found 0".
+    public var requirement: String
+
+    public init(file: String, location: SourceLocation, problem: String, requirement: String) {
+        self.file = file
+        self.location = location
+        self.problem = problem
+        self.requirement = requirement
+    }
+
+    /// The text of the warning.
+    public var message: String { "\(problem) (\(requirement); accepted, as process-compose's YAML library does)" }
+
+    /// The text when the warning is made an error (`is_strict: true`).
+    public var strictMessage: String {
+        "\(problem) (\(requirement); an error under is_strict, although process-compose's YAML library accepts it)"
+    }
+
+    public var description: String { "\(file):\(location.line):\(location.column): warning: \(message)" }
+}

@@ -119,6 +119,10 @@ extension YAMLParser {
         flowLineIndent = parentIndent + 1
         switch b {
         case Byte.singleQuote, Byte.doubleQuote, Byte.openBracket, Byte.openBrace:
+            flowNodeOpening = b
+            flowNodeIsSequenceEntry = false
+            if case .sequenceEntry = context { flowNodeIsSequenceEntry = true }
+            flowNodeWarned = false
             deferredFlowError = nil
             node = try b == Byte.openBracket || b == Byte.openBrace ? parseFlowCollection() : parseQuotedScalar()
             if let problem = deferredFlowError { throw problem }

@@ -27,9 +27,12 @@ extension YAMLParser {
             }
             pos += 1
         }
-        let headerEnd = pos
         skipInlineBlanks()
-        if peek == Byte.hash && pos > headerEnd { skipComment() }
+        if peek == Byte.hash {
+            // `|#c`: libyaml takes a comment glued to the header as one (with a warning: YAML 1.2 wants a blank).
+            noteGluedComment()
+            skipComment()
+        }
         guard Byte.isBreakOrEnd(peek) else {
             throw errorHere(
                 "expected a comment or a line break after the block scalar header, found \(foundDescription())")

@@ -75,8 +75,9 @@ extension YAMLParser {
     }
 
     /// Skips blanks (tabs included), comments and line breaks inside a flow collection. A line that goes on
-    /// with an entry must be indented by `flowLineIndent` spaces; a closing bracket may sit anywhere (a common
-    /// style, and libyaml takes it).
+    /// with an entry should be indented by `flowLineIndent` spaces (a warning otherwise); a closing bracket may
+    /// sit anywhere (a common style, and libyaml takes it). A comment glued to the token before it is taken as
+    /// one, with a warning, as libyaml takes it.
     private mutating func skipFlowSpace(opening: SourceLocation, name: String, closingText: String) throws(YAMLError) {
         var crossedBreak = false
         while true {
@@ -84,7 +85,7 @@ extension YAMLParser {
             if Byte.isBlank(b) {
                 pos += 1
             } else if b == Byte.hash {
-                try rejectGluedComment()
+                noteGluedComment()
                 skipComment()
             } else if Byte.isBreak(b) {
                 consumeBreak()
@@ -96,25 +97,11 @@ extension YAMLParser {
                 throw error("unterminated \(name): expected \(closingText) before end of input", at: opening)
             } else {
                 if crossedBreak && b != Byte.closeBracket && b != Byte.closeBrace && lineIndentation < flowLineIndent {
-                    noteUnderIndentedFlowLine(in: name)
+                    noteUnderIndentedFlowLine(contentAt: pos)
                 }
                 return
             }
         }
-    }
-
-    /// A `#` right after `,`, `:` or an opening bracket is not a comment (it needs a blank before it). After a
-    /// closing quote or bracket it is taken as one, as elsewhere (see `expectEndOfLine`).
-    private mutating func rejectGluedComment() throws(YAMLError) {
-        guard pos > lineStart else { return }
-        let previous = bytes[pos - 1]
-        if Byte.isBlank(previous) || previous == Byte.closeBracket || previous == Byte.closeBrace
-            || previous == Byte.singleQuote || previous == Byte.doubleQuote
-        {
-            return
-        }
-        let after = Character(Unicode.Scalar(previous))
-        throw errorHere("a comment must be separated by a blank: found '#' right after '\(after)'")
     }
 
     /// One node inside a flow collection; empty (null) when a `,`, `:` or closing bracket comes first.

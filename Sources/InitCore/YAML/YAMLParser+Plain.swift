@@ -84,7 +84,7 @@ extension YAMLParser {
                 reset(to: lineEnd)
                 break
             }
-            if flow && lineIndentation < flowLineIndent { noteUnderIndentedFlowLine(in: "plain scalar") }
+            if flow && lineIndentation < flowLineIndent { noteUnderIndentedFlowLine(contentAt: chunk.lowerBound) }
             if text == nil { text = Array(bytes[first]) }
             if breaks == 1 {
                 text!.append(Byte.space)

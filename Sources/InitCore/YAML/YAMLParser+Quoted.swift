@@ -81,7 +81,7 @@ extension YAMLParser {
 
     /// After a line break inside quotes: skips the next lines' leading blanks and returns how many of those
     /// lines were empty. A document marker or the end of input means the quote was never closed; a line that
-    /// goes on must be indented by `flowLineIndent` spaces.
+    /// goes on should be indented by `flowLineIndent` spaces.
     private mutating func skipFoldedLines(quoteStart: SourceLocation, name: String) throws(YAMLError) -> Int {
         var emptyLines = 0
         while true {
@@ -91,7 +91,7 @@ extension YAMLParser {
             }
             skipInlineBlanks()
             guard Byte.isBreak(peek) else {
-                if !isAtEnd && lineIndentation < flowLineIndent { noteUnderIndentedFlowLine(in: "\(name) scalar") }
+                if !isAtEnd && lineIndentation < flowLineIndent { noteUnderIndentedFlowLine(contentAt: pos) }
                 return emptyLines
             }
             consumeBreak()

@@ -62,12 +62,37 @@ extension YAMLParser {
         if deferredFlowError == nil { deferredFlowError = problem }
     }
 
-    /// Notes a line inside a flow node that is not indented past the enclosing block node.
-    mutating func noteUnderIndentedFlowLine(in name: String) {
-        deferFlowError(
-            errorHere(
-                "bad indentation: a continuation line of a \(name) must be indented by at least \(flowLineIndent) "
-                    + "space\(flowLineIndent == 1 ? "" : "s"), found \(lineIndentation)"))
+    /// Warns about a line inside a flow node that is not indented past the enclosing block node (once per
+    /// outermost flow node). libyaml ignores indentation inside flow nodes, so the line is taken as it is.
+    mutating func noteUnderIndentedFlowLine(contentAt start: Int) {
+        guard !flowNodeWarned else { return }
+        flowNodeWarned = true
+        let name: String
+        switch flowNodeOpening {
+        case Byte.openBracket: name = "flow sequence"
+        case Byte.openBrace: name = "flow mapping"
+        case Byte.singleQuote: name = "single-quoted scalar"
+        default: name = "double-quoted scalar"
+        }
+        let spaces = lineIndentation
+        let tabNote =
+            lineStart + spaces < bytes.count && bytes[lineStart + spaces] == Byte.tab
+            ? " (a tab is not indentation)" : ""
+        warn(
+            "this line of a \(name) is not indented past its \(flowNodeIsSequenceEntry ? "'-'" : "key")",
+            requirement: "YAML 1.2 requires at least \(flowLineIndent) space\(flowLineIndent == 1 ? "" : "s") of "
+                + "indentation here, found \(spaces)\(tabNote)",
+            at: location(of: Mark(pos: start, line: line, lineStart: lineStart)))
+    }
+
+    /// Warns about a `#` right after a non-blank byte: YAML 1.2 starts a comment only after a blank, libyaml
+    /// after any token, and so the reader takes it as a comment (the caller skips it).
+    mutating func noteGluedComment() {
+        guard pos > lineStart, !Byte.isBlank(bytes[pos - 1]) else { return }
+        let before = Character(Unicode.Scalar(bytes[pos - 1]))
+        warn(
+            "a comment is glued to the '\(before)' before it",
+            requirement: "YAML 1.2 requires a blank before the '#' of a comment", at: here)
     }
 
     /// A tab at `tab` (a byte position on the current line) where YAML wants indentation.
@@ -87,10 +112,11 @@ extension YAMLParser {
     var isAtDocumentStartMarker: Bool { isAtDocumentMarker() && peek == Byte.dash }
 
     /// Skips a trailing comment and requires the line to end; used after inline scalars and flow collections.
-    /// A `#` glued to a closing quote or bracket is taken as a comment, as PyYAML and libyaml do, although the
-    /// spec wants a space first. `what` is only rendered on failure, keeping the common path free of strings.
+    /// A `#` glued to a closing quote or bracket is taken as a comment, as libyaml does, with a warning: the spec
+    /// wants a blank first. `what` is only rendered on failure, keeping the common path free of strings.
     mutating func expectEndOfLine(after what: @autoclosure () -> String) throws(YAMLError) {
         skipInlineBlanks()
+        if peek == Byte.hash { noteGluedComment() }
         skipComment()
         guard Byte.isBreakOrEnd(peek) else {
             throw errorHere("expected end of line after \(what()), found \(foundDescription())")

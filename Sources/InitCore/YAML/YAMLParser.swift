@@ -23,12 +23,19 @@ struct YAMLParser {
     var openAnchors: [String: Int] = [:]
     var columnCache = ColumnCache()
     /// Spaces a line inside a flow node (collection or quoted scalar) must be indented by: the flow node
-    /// belongs to a block node, whose continuation lines go past the enclosing block's indentation.
+    /// belongs to a block node, whose continuation lines go past the enclosing block's indentation. libyaml
+    /// does not check it, so a line short of it is a warning (`noteUnderIndentedFlowLine`).
     var flowLineIndent = 0
+    /// The outermost flow node `flowLineIndent` applies to, for the warning: its first byte, whether it is the
+    /// entry of a block sequence (else a mapping value), and whether it was warned about already (once is enough).
+    var flowNodeOpening: UInt8 = 0
+    var flowNodeIsSequenceEntry = false
+    var flowNodeWarned = false
     /// The first problem found inside the current flow node that an unclosed quote or bracket would also cause
-    /// (a badly indented line, a key running over lines), reported once the node is closed: if it is not, that
-    /// is the better diagnosis.
+    /// (a key running over lines), reported once the node is closed: if it is not, that is the better diagnosis.
     var deferredFlowError: YAMLError?
+    /// What YAML 1.2 forbids but the reader accepts as libyaml does, in document order.
+    var warnings: [YAMLWarning] = []
 
     init(text: String, file: String) {
         self.bytes = Array(text.utf8)
@@ -95,6 +102,10 @@ extension YAMLParser {
 
     var here: SourceLocation {
         mutating get { location(of: mark) }
+    }
+
+    mutating func warn(_ problem: String, requirement: String, at location: SourceLocation) {
+        warnings.append(YAMLWarning(file: file, location: location, problem: problem, requirement: requirement))
     }
 
     func error(_ message: String, at location: SourceLocation) -> YAMLError {
