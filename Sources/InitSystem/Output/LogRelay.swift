@@ -18,7 +18,9 @@ public final class LogRelay {
     private var readyLine: [UInt8]?
     private var watchingReadyLine: Bool
     private let onReadyLine: () -> Void
-    private let onClosed: () -> Void
+    /// Called once, then dropped: the closure may hold the relay itself (its owner's table entry), and
+    /// keeping it would make a cycle that outlives the closed relay.
+    private var onClosed: (() -> Void)?
     private var partial: [UInt8] = []
     /// One read buffer for every relay: pcinit is single-threaded and a read is consumed before the next,
     /// so fifty services do not cost fifty resident 64 KiB buffers.
@@ -220,7 +222,9 @@ public final class LogRelay {
         }
         flush(&batch, &lineEnds)
         close()
-        onClosed()
+        let callback = onClosed
+        onClosed = nil
+        callback?()
     }
 
     deinit { prefix.deallocate() }
