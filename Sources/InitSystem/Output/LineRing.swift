@@ -38,8 +38,12 @@ public final class LineRing {
             }
         }
         guard capacity > 0, !lineEnds.isEmpty else { return }
+        // Exact-size copies: the relay reuses its buffers with their capacity (up to a pipe's worth), and a
+        // ring that shared them would keep ~8 KiB per one-line batch, and force the relay to reallocate.
         batches.append(
-            Batch(firstSequence: firstSequence, bytes: bytes, lineEnds: lineEnds, prefixLength: prefixLength))
+            Batch(
+                firstSequence: firstSequence, bytes: Self.exactCopy(bytes), lineEnds: Self.exactCopy(lineEnds),
+                prefixLength: prefixLength))
         lineCount += lineEnds.count
         // Drop whole batches that lie entirely beyond the last `capacity` lines.
         var drop = 0
@@ -48,6 +52,12 @@ public final class LineRing {
             drop += 1
         }
         if drop > 0 { batches.removeFirst(drop) }
+    }
+
+    private static func exactCopy<T>(_ elements: [T]) -> [T] {
+        [T](unsafeUninitializedCapacity: elements.count) { buffer, count in
+            count = buffer.initialize(fromContentsOf: elements)
+        }
     }
 
     /// A single line, e.g. one pcinit writes itself.
