@@ -71,6 +71,14 @@ int pci_set_rlimit(int resource, unsigned long long soft, unsigned long long har
     return setrlimit(resource, &limit);
 }
 
+// The child runs on its own small stack in the parent's memory: AddressSanitizer's shadow bookkeeping for that
+// stack would be wrong (and it warns about the stack switch at _exit), so sanitizer builds leave these alone.
+#if defined(__has_attribute) && __has_attribute(no_sanitize)
+#define PCI_CHILD_CODE __attribute__((no_sanitize("address", "undefined")))
+#else
+#define PCI_CHILD_CODE
+#endif
+
 // What the child reports back through shared memory (CLONE_VM) before the parent resumes (CLONE_VFORK).
 struct spawn_child {
     const pci_spawn_request *request;
@@ -78,21 +86,21 @@ struct spawn_child {
     int step;
 };
 
-static int child_fail(struct spawn_child *child, int step) {
+PCI_CHILD_CODE static int child_fail(struct spawn_child *child, int step) {
     child->error = errno ? errno : EINVAL;
     child->step = step;
     _exit(127);
 }
 
 // dup2 keeps FD_CLOEXEC off the copy, but dup2(fd, fd) is a no-op: then clear the flag by hand.
-static int move_fd(int from, int to) {
+PCI_CHILD_CODE static int move_fd(int from, int to) {
     if (from < 0) return 0;
     if (from == to) return fcntl(to, F_SETFD, 0);
     return dup2(from, to) < 0 ? -1 : 0;
 }
 
 // execvp's rule, on the caller's PATH: try each directory; remember EACCES; stop at other real errors.
-static void exec_searching(const pci_spawn_request *r) {
+PCI_CHILD_CODE static void exec_searching(const pci_spawn_request *r) {
     if (!r->search_path || strchr(r->path, '/')) {
         execve(r->path, r->argv, r->envp);
         return;
@@ -125,7 +133,7 @@ static void exec_searching(const pci_spawn_request *r) {
     errno = saw_eacces ? EACCES : ENOENT;
 }
 
-static int spawn_child_main(void *argument) {
+PCI_CHILD_CODE static int spawn_child_main(void *argument) {
     struct spawn_child *child = argument;
     const pci_spawn_request *r = child->request;
     errno = 0;
