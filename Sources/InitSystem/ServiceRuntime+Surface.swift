@@ -31,13 +31,13 @@ extension ServiceRuntime: HealthSource {
     func servicesWithMainPIDs() -> [ServiceStatus] {
         var statuses = supervisor.services
         var table: [ProcessEntry]?
-        for id in statuses.indices {
-            guard let group = statuses[id].pid else { continue }
+        for index in statuses.indices {
+            guard let group = statuses[index].pid, let id = statuses[index].id else { continue }
             let leaderAlive = children.isWaiting(for: group)
             let viaShell = if case .shell = supervisor.spec(id).command { true } else { false }
             guard viaShell || !leaderAlive else { continue }
             if table == nil { table = ProcessTable.snapshot() }
-            statuses[id].pid = ProcessTable.mainPID(
+            statuses[index].pid = ProcessTable.mainPID(
                 group: group, leaderAlive: leaderAlive, viaShell: viaShell, in: table ?? [])
         }
         return statuses
@@ -113,7 +113,7 @@ extension ServiceRuntime {
         default: event = .restartService(name)
         }
         controlReplies = []
-        dispatch(event)
+        post(event)
         let replies = controlReplies ?? []
         controlReplies = nil
         for reply in replies { Log.info("control: \(reply.message)") }
@@ -125,20 +125,20 @@ extension ServiceRuntime {
 
     private func sendLogs(_ request: LogsRequest, id: JSONValue, to connection: ControlConnection) throws(ControlError)
     {
-        let names = supervisor.services.map(\.name)
-        var selected: [Int] = []
+        var selected: [ServiceID] = []
         for name in request.services {
-            guard let index = names.firstIndex(of: name) else {
+            guard let service = supervisor.service(named: name), io[service] != nil else {
                 throw ControlError(id: id, code: ControlError.applicationError, message: "no service named \"\(name)\"")
             }
-            selected.append(index)
+            selected.append(service)
         }
-        if selected.isEmpty { selected = Array(names.indices) }
+        if selected.isEmpty { selected = supervisor.serviceIDs.filter { io[$0] != nil } }
         // `-n N` is per service, as `docker compose logs --tail N`; lines come in the order they were relayed.
         var numbered: [(sequence: Int, entry: LogEntry)] = []
-        for index in selected {
-            numbered += rings[index].numberedLines(request.lines).map {
-                ($0.sequence, LogEntry(service: names[index], line: $0.text))
+        for service in selected {
+            guard let serviceIO = io[service] else { continue }
+            numbered += serviceIO.ring.numberedLines(request.lines).map {
+                ($0.sequence, LogEntry(service: serviceIO.name, line: $0.text))
             }
         }
         let entries = numbered.sorted { $0.sequence < $1.sequence }.map(\.entry)
@@ -155,15 +155,14 @@ extension ServiceRuntime {
 
     /// Rings report new lines only while someone follows them, so relaying costs nothing extra otherwise.
     func updateRingObservers() {
-        let names = supervisor.services.map(\.name)
-        for (index, ring) in rings.enumerated() {
-            let watchers = followers.filter { $0.services.contains(index) }.map(\.connection)
+        for (id, service) in io {
+            let watchers = followers.filter { $0.services.contains(id) }.map(\.connection)
             if watchers.isEmpty {
-                ring.observer = nil
+                service.ring.observer = nil
             } else {
-                let service = names[index]
-                ring.observer = { line in
-                    let params = LogEntry(service: service, line: line).json
+                let name = service.name
+                service.ring.observer = { line in
+                    let params = LogEntry(service: name, line: line).json
                     for connection in watchers where connection.isOpen {
                         connection.notify(method: LogEntry.notificationMethod, params: params)
                     }

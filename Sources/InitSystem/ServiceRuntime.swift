@@ -59,17 +59,18 @@ public final class ServiceRuntime {
     let stderr: OutputChannel
     let probes: ProbeRunner
     public private(set) var supervisor: Supervisor
-    let mainID: ServiceID?
-    let prefixes: [String]
     let devNull: Int32
-    let rings: [LineRing]
+    /// Each service's I/O, keyed by the supervisor's ids; made and dropped by its actions.
+    var io: [ServiceID: ServiceIO] = [:]
     var relays: [LogRelay] = []
-    var probeChecks: [ServiceID: [ProbeCheckID]] = [:]
-    var notifySockets: [ServiceID: NotifySocket] = [:]
     /// Services whose leader was reaped, until their process group is empty too.
     var groups = ProcessGroups()
     /// A signal found a draining group empty: settle the groups after the current actions.
     var groupsNeedSettling = false
+    /// Events waiting for the supervisor, oldest first. Everything the shell learns goes through here, so the
+    /// actions of one event are all carried out before the next event is handled.
+    var inbox: [SupervisorEvent] = []
+    var draining = false
     var deadlineTimer: EventLoop.Timer?
     var stopBegan: Instant?
     var exitCode: Int32?
@@ -80,7 +81,7 @@ public final class ServiceRuntime {
     /// Set while a control request is dispatched: the supervisor's `.controlReply` lands here.
     var controlReplies: [(success: Bool, message: String)]?
     /// `pcinit logs -f` clients and the services they follow.
-    var followers: [(connection: ControlConnection, services: Set<Int>)] = []
+    var followers: [(connection: ControlConnection, services: Set<ServiceID>)] = []
 
     public init(settings: Settings) throws(SystemError) {
         self.settings = settings
@@ -96,11 +97,6 @@ public final class ServiceRuntime {
             mainDependsOn: settings.config.pcinit.mainDependsOn,
             stopTimeout: settings.stopTimeout
         )
-        mainID = settings.mainCommand == nil ? nil : settings.config.services.count
-        let names = supervisor.services.map(\.name)
-        let width = names.map(\.count).max() ?? 0
-        prefixes = names.map { $0 + String(repeating: " ", count: width - $0.count) + " | " }
-        rings = names.map { _ in LineRing(capacity: settings.config.logLength) }
         devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
         if devNull < 0 { throw SystemError("open /dev/null") }
     }
@@ -119,7 +115,6 @@ public final class ServiceRuntime {
             try loop.watch(signalReader.fd, for: UInt32(EPOLLIN.rawValue)) { [unowned self] _ in
                 self.handleSignals(self.signalReader.drain())
             }
-            try openNotifySockets()
         } catch {
             Log.error("\(error)")
             controlServer?.close()
@@ -127,7 +122,7 @@ public final class ServiceRuntime {
         }
         openHealthServer()
         Log.sink = { [unowned self] line in self.stderr.write(line.utf8) }
-        dispatch(.begin)
+        post(.begin)
         loop.run()
         // From here on messages go straight to fd 2 again; what is queued is flushed below.
         Log.sink = nil
@@ -135,7 +130,7 @@ public final class ServiceRuntime {
         for relay in relays { relay.drainAtExit() }
         stdout.flushBlocking()
         stderr.flushBlocking()
-        for socket in notifySockets.values { socket.close() }
+        for service in io.values { service.notifySocket?.close() }
         rmdir(settings.runtimeDirectory)
         controlServer?.close()
         healthServer?.close()
@@ -144,14 +139,23 @@ public final class ServiceRuntime {
 
     // MARK: - Supervisor
 
-    func dispatch(_ event: SupervisorEvent) {
-        let actions = supervisor.handle(event, now: MonotonicClock.now())
-        if stopBegan == nil && supervisor.isStopping { stopBegan = MonotonicClock.now() }
-        for action in actions { perform(action) }
-        // A group found empty by a failed signal is settled once the actions are done, not from inside one.
-        if groupsNeedSettling {
-            groupsNeedSettling = false
-            settleGroups()
+    /// Hands an event to the supervisor. From inside an action it only queues: the event is handled once the
+    /// current actions are done, never in the middle of them.
+    func post(_ event: SupervisorEvent) {
+        inbox.append(event)
+        guard !draining else { return }
+        draining = true
+        defer { draining = false }
+        while !inbox.isEmpty {
+            let next = inbox.removeFirst()
+            let actions = supervisor.handle(next, now: MonotonicClock.now())
+            if stopBegan == nil && supervisor.isStopping { stopBegan = MonotonicClock.now() }
+            for action in actions { perform(action) }
+            // A group found empty by a failed signal is settled once the actions are done, not from inside one.
+            if groupsNeedSettling {
+                groupsNeedSettling = false
+                settleGroups()
+            }
         }
         armDeadline()
     }
@@ -162,12 +166,16 @@ public final class ServiceRuntime {
         guard exitCode == nil, let deadline = supervisor.nextDeadline else { return }
         deadlineTimer = loop.schedule(at: deadline) { [unowned self] in
             self.deadlineTimer = nil
-            self.dispatch(.tick)
+            self.post(.tick)
         }
     }
 
     private func perform(_ action: SupervisorAction) {
         switch action {
+        case .serviceAdded(let id):
+            addServiceIO(id)
+        case .serviceRemoved(let id):
+            removeServiceIO(id)
         case .spawn(let id):
             spawnService(id)
         case .signal(let pid, let signal, let toGroup):
@@ -177,7 +185,9 @@ public final class ServiceRuntime {
         case .runProbe(let id, let kind):
             runProbe(id, kind)
         case .cancelProbes(let id):
-            for check in probeChecks.removeValue(forKey: id) ?? [] { probes.cancel(check) }
+            guard let service = io[id] else { return }
+            for check in service.probeChecks { probes.cancel(check) }
+            service.probeChecks = []
         case .log(let message):
             Log.info(message)
         case .controlReply(let success, let message):
@@ -193,12 +203,46 @@ public final class ServiceRuntime {
         }
     }
 
+    // MARK: - Per-service I/O
+
+    private func addServiceIO(_ id: ServiceID) {
+        let name = supervisor.spec(id).name
+        let service = ServiceIO(name: name, prefix: "", ring: LineRing(capacity: settings.config.logLength))
+        io[id] = service
+        alignPrefixes()
+        guard supervisor.spec(id).notify else { return }
+        let path = settings.runtimeDirectory + "/notify-\(id.rawValue)-\(name).sock"
+        do {
+            service.notifySocket = try NotifySocket(loop: loop, path: path) { [unowned self] in
+                self.post(.notifyReady(id))
+            }
+        } catch {
+            // The service still runs; it just cannot report READY=1, which its readiness will show.
+            Log.warning("\(name): notify socket not available: \(error)")
+        }
+    }
+
+    private func removeServiceIO(_ id: ServiceID) {
+        guard let service = io.removeValue(forKey: id) else { return }
+        for check in service.probeChecks { probes.cancel(check) }
+        service.notifySocket?.close()
+        followers = followers.map { ($0.connection, $0.services.subtracting([id])) }
+        alignPrefixes()
+        updateRingObservers()
+    }
+
+    /// Names padded to a common width, as the relay prints them; relays already running keep their width.
+    private func alignPrefixes() {
+        let width = io.values.map(\.name.count).max() ?? 0
+        for service in io.values { service.prefix = ServiceIO.prefix(for: service.name, width: width) }
+    }
+
     // MARK: - Spawning
 
     func environment(for id: ServiceID) -> [String] {
         let spec = supervisor.spec(id)
         var env = spec.environment.resolved(inherited: settings.inheritedEnvironment)
-        if let socket = notifySockets[id] { env.append("NOTIFY_SOCKET=\(socket.path)") }
+        if let socket = io[id]?.notifySocket { env.append("NOTIFY_SOCKET=\(socket.path)") }
         return env
     }
 
@@ -219,13 +263,13 @@ public final class ServiceRuntime {
         request.closeFrom = 3
         var terminal: Int32?
         var pipes: [(read: Int32, write: Int32)] = []
-        if id == mainID {
+        if id == supervisor.mainCommandID {
             // The main command is the container's foreground program: our stdio and terminal, no prefix.
             terminal = ForegroundTerminal.open()
             request.terminalFD = terminal ?? -1
         } else {
             guard let out = makePipe(), let err = makePipe() else {
-                dispatch(.spawnFailed(id, reason: "cannot create pipes: \(SystemError.describe(errno))", exitCode: 1))
+                post(.spawnFailed(id, reason: "cannot create pipes: \(SystemError.describe(errno))", exitCode: 1))
                 return
             }
             pipes = [out, err]
@@ -244,7 +288,7 @@ public final class ServiceRuntime {
         switch result {
         case .failure(let error):
             for pipe in pipes { close(pipe.read) }
-            dispatch(.spawnFailed(id, reason: error.description, exitCode: error.shellExitCode))
+            post(.spawnFailed(id, reason: error.description, exitCode: error.shellExitCode))
         case .success(let pid):
             var serviceRelays: [LogRelay] = []
             for (pipe, channel) in zip(pipes, [stdout, stderr]) {
@@ -254,7 +298,7 @@ public final class ServiceRuntime {
                 self.groups.leaderReaped(
                     GroupWatch(service: id, group: pid, leader: termination, relays: serviceRelays))
             }
-            dispatch(.spawned(id, pid: pid))
+            post(.spawned(id, pid: pid))
         }
     }
 
@@ -269,12 +313,12 @@ public final class ServiceRuntime {
             var relay: LogRelay?
             relay = try LogRelay(
                 fd: fd,
-                prefix: prefixes[id],
+                prefix: io[id]?.prefix ?? "",
                 output: output,
                 loop: loop,
-                ring: rings[id],
+                ring: io[id]?.ring ?? LineRing(capacity: 0),
                 readyLine: supervisor.spec(id).readyLogLine,
-                onReadyLine: { [unowned self] in self.dispatch(.readyLogLineSeen(id)) },
+                onReadyLine: { [unowned self] in self.post(.readyLogLineSeen(id)) },
                 onClosed: { [unowned self] in
                     self.relays.removeAll { $0 === relay }
                 }
@@ -293,7 +337,7 @@ public final class ServiceRuntime {
     private func runShutdownCommand(_ id: ServiceID, timeout: Duration) {
         let spec = supervisor.spec(id)
         guard let command = spec.shutdown.command else {
-            dispatch(.shutdownCommandFinished(id, success: false))
+            post(.shutdownCommandFinished(id, success: false))
             return
         }
         var request = SpawnRequest(
@@ -308,7 +352,7 @@ public final class ServiceRuntime {
             pid = try Spawner.spawn(request, signals: settings.signals)
         } catch {
             Log.warning("\(spec.name): shutdown command: \(error)")
-            dispatch(.shutdownCommandFinished(id, success: false))
+            post(.shutdownCommandFinished(id, success: false))
             return
         }
         var finished = false
@@ -320,7 +364,7 @@ public final class ServiceRuntime {
         children.register(pid) { [unowned self] termination in
             finished = true
             self.loop.cancel(timer)
-            self.dispatch(.shutdownCommandFinished(id, success: termination == .exited(0)))
+            self.post(.shutdownCommandFinished(id, success: termination == .exited(0)))
         }
     }
 
@@ -333,19 +377,10 @@ public final class ServiceRuntime {
             environment: environment(for: id),
             workingDirectory: spec.workingDir ?? settings.workingDirectory
         ) { [unowned self] success, detail in
-            if let checkID { self.probeChecks[id]?.removeAll { $0 == checkID } }
-            self.dispatch(.probeFinished(id, kind, success: success, detail: detail))
+            if let checkID { self.io[id]?.probeChecks.removeAll { $0 == checkID } }
+            self.post(.probeFinished(id, kind, success: success, detail: detail))
         }
-        if let checkID { probeChecks[id, default: []].append(checkID) }
-    }
-
-    private func openNotifySockets() throws(SystemError) {
-        for (id, status) in supervisor.services.enumerated() where supervisor.spec(id).notify {
-            let path = settings.runtimeDirectory + "/notify-\(status.name).sock"
-            notifySockets[id] = try NotifySocket(loop: loop, path: path) { [unowned self] in
-                self.dispatch(.notifyReady(id))
-            }
-        }
+        if let checkID { io[id]?.probeChecks.append(checkID) }
     }
 
     // MARK: - Signals and the end
@@ -367,7 +402,7 @@ public final class ServiceRuntime {
                     Log.info("\(Signals.name(signal)) again: killing what is left now")
                     Descendants.signalAll(SIGKILL)
                 } else {
-                    dispatch(.stopRequested(signal: signal))
+                    post(.stopRequested(signal: signal))
                 }
             default:
                 forwardToServices(signal)
@@ -415,11 +450,11 @@ public final class ServiceRuntime {
         for change in groups.settle() {
             switch change {
             case .leaderGone(let watch):
-                dispatch(.leaderExited(watch.service, watch.leader))
+                post(.leaderExited(watch.service, watch.leader))
             case .groupGone(let watch):
                 // Every writer of the service's pipes is gone: relay the last lines before saying so.
                 for relay in watch.relays { relay.readAvailable() }
-                dispatch(.exited(watch.service, watch.leader))
+                post(.exited(watch.service, watch.leader))
             }
         }
     }

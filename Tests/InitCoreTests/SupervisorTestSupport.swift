@@ -1,5 +1,10 @@
 @testable import InitCore
 
+/// Ids are handed out in config order from 0, so a test may write the n-th service's id as n.
+extension ServiceID: ExpressibleByIntegerLiteral {
+    public init(integerLiteral value: Int) { self.init(rawValue: value) }
+}
+
 /// A service with a recognisable command; `configure` sets what the test is about.
 func service(_ name: String, _ configure: (inout ServiceConfig) -> Void = { _ in }) -> ServiceConfig {
     var spec = ServiceConfig(name: name, command: .shell("run-\(name)"))
@@ -32,11 +37,17 @@ struct Harness {
     }
 
     func id(_ name: String) -> ServiceID { supervisor.service(named: name)! }
-    func state(_ name: String) -> ServiceState { supervisor.services[id(name)].state }
-    func status(_ name: String) -> ServiceStatus { supervisor.services[id(name)] }
+    func state(_ name: String) -> ServiceState { supervisor.status(id(name)).state }
+    func status(_ name: String) -> ServiceStatus { supervisor.status(id(name)) }
 
+    /// The actions, without `.serviceAdded` (shell bookkeeping at `.begin`; `everything` keeps it).
     @discardableResult
     mutating func send(_ event: SupervisorEvent, at seconds: Double? = nil) -> [SupervisorAction] {
+        everything(event, at: seconds).filter { if case .serviceAdded = $0 { false } else { true } }
+    }
+
+    @discardableResult
+    mutating func everything(_ event: SupervisorEvent, at seconds: Double? = nil) -> [SupervisorAction] {
         if let seconds { now = at(seconds) }
         return supervisor.handle(event, now: now)
     }
@@ -47,7 +58,7 @@ struct Harness {
     /// `.spawned` for a service by name, with pid = 100 + its id unless given.
     @discardableResult
     mutating func spawned(_ name: String, pid: Int32? = nil, at seconds: Double? = nil) -> [SupervisorAction] {
-        send(.spawned(id(name), pid: pid ?? Int32(100 + id(name))), at: seconds)
+        send(.spawned(id(name), pid: pid ?? Int32(100 + id(name).rawValue)), at: seconds)
     }
 
     @discardableResult
@@ -65,7 +76,7 @@ struct Harness {
         while !queue.isEmpty {
             let action = queue.removeFirst()
             if case .spawn(let id) = action {
-                let more = send(.spawned(id, pid: Int32(100 + id)))
+                let more = send(.spawned(id, pid: Int32(100 + id.rawValue)))
                 all += more
                 queue += more
             }
@@ -73,7 +84,7 @@ struct Harness {
         return all
     }
 
-    func pid(_ name: String) -> Int32 { Int32(100 + id(name)) }
+    func pid(_ name: String) -> Int32 { Int32(100 + id(name).rawValue) }
 }
 
 extension Array where Element == SupervisorAction {

@@ -46,7 +46,7 @@ extension Supervisor {
         var changed = true
         while changed {
             changed = false
-            for id in records.indices where records[id].state == .pending {
+            for id in records.ids where records[id].state == .pending {
                 guard case .running = phase else { return }
                 let verdicts = records[id].dependencies.map { verdict(of: $0.service, for: $0.condition) }
                 if let reason = verdicts.lazy.compactMap({ if case .cannotHold(let why) = $0 { why } else { nil } })

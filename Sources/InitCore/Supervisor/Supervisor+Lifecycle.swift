@@ -1,6 +1,6 @@
 extension Supervisor {
     mutating func serviceSpawned(_ id: ServiceID, pid: Int32, now: Instant) {
-        guard records.indices.contains(id), records[id].state == .starting else { return }
+        guard records.contains(id), records[id].state == .starting else { return }
         let spec = records[id].spec
         setState(id, spec.isDaemon ? .launching : .running, now: now)
         records[id].pid = pid
@@ -23,7 +23,7 @@ extension Supervisor {
     /// A spawn error is a failure with a shell-style code (127/126); it is not restarted: the same spawn
     /// would fail the same way.
     mutating func serviceFailedToSpawn(_ id: ServiceID, reason: String, exitCode: Int32, now: Instant) {
-        guard records.indices.contains(id), records[id].state == .starting else { return }
+        guard records.contains(id), records[id].state == .starting else { return }
         records[id].stopWhenSpawned = nil
         records[id].detail = reason
         records[id].exitCode = exitCode
@@ -39,7 +39,7 @@ extension Supervisor {
     /// otherwise the rest of the group is stopped with the service's shutdown rules, and the restart policy
     /// decides on the main process's end once the group is gone (systemd does the same with its cgroups).
     mutating func leaderExited(_ id: ServiceID, _ termination: ChildTermination, now: Instant) {
-        guard records.indices.contains(id), records[id].pid != nil, records[id].leaderExit == nil else { return }
+        guard records.contains(id), records[id].pid != nil, records[id].leaderExit == nil else { return }
         records[id].leaderExit = termination
         records[id].lastExit = termination
         records[id].exitCode = termination.shellCode
@@ -65,7 +65,7 @@ extension Supervisor {
     /// The service's process group is gone (its leader's termination given). Whatever happened before — a
     /// stop, a leader that left its group behind, a launched daemon — ends here.
     mutating func processExited(_ id: ServiceID, _ termination: ChildTermination, now: Instant) {
-        guard records.indices.contains(id), records[id].pid != nil || records[id].state == .starting else { return }
+        guard records.contains(id), records[id].pid != nil || records[id].state == .starting else { return }
         let groupOutlivedLeader = records[id].leaderExit != nil
         records[id].everStarted = true
         records[id].pid = nil

@@ -21,7 +21,7 @@ extension Supervisor {
     }
 
     mutating func probeFinished(_ id: ServiceID, _ kind: ProbeKind, success: Bool, detail: String, now: Instant) {
-        guard records.indices.contains(id), records[id].isProbing, var schedule = records[id].probe(kind),
+        guard records.contains(id), records[id].isProbing, var schedule = records[id].probe(kind),
             schedule.checkInFlight
         else { return }
         schedule.checkInFlight = false

@@ -71,7 +71,7 @@ extension Supervisor {
     }
 
     mutating func shutdownCommandFinished(_ id: ServiceID, success: Bool, now: Instant) {
-        guard records.indices.contains(id), var stop = records[id].stop, stop.commandRunning else { return }
+        guard records.contains(id), var stop = records[id].stop, stop.commandRunning else { return }
         stop.commandRunning = false
         records[id].stop = stop
         let name = records[id].name
@@ -114,7 +114,7 @@ extension Supervisor {
         log("stopping all services: \(describe(cause))")
         let topLevel = records.filter(\.takesPart).map(\.shutdownLevel).max() ?? 0
         phase = .stopping(RunStop(cause: cause, killEverythingAt: now + stopTimeout, level: topLevel))
-        for id in records.indices where records[id].state == .pending || records[id].state == .restarting {
+        for id in records.ids where records[id].state == .pending || records[id].state == .restarting {
             beginStop(id, .stayDown, now: now)
         }
     }
@@ -135,7 +135,7 @@ extension Supervisor {
         guard case .stopping(var stop) = phase else { return }
         if orderedShutdown {
             while stop.level >= 0 {
-                for id in records.indices where records[id].shutdownLevel == stop.level && records[id].state.isUp {
+                for id in records.ids where records[id].shutdownLevel == stop.level && records[id].state.isUp {
                     beginStop(id, .stayDown, now: now)
                 }
                 if records.contains(where: { $0.shutdownLevel >= stop.level && $0.state.isUp }) { break }
@@ -143,7 +143,7 @@ extension Supervisor {
             }
             phase = .stopping(stop)
         } else {
-            for id in records.indices where records[id].state.isUp { beginStop(id, .stayDown, now: now) }
+            for id in records.ids where records[id].state.isUp { beginStop(id, .stayDown, now: now) }
         }
         guard !records.contains(where: \.state.isUp) else { return }
         let mainExitCode = mainID.flatMap { records[$0].exitCode }
@@ -160,7 +160,7 @@ extension Supervisor {
         phase = .stopping(stop)
         var killed: [String] = []
         var signals: [SupervisorAction] = []
-        for id in records.indices where records[id].state.isUp {
+        for id in records.ids where records[id].state.isUp {
             if let pid = records[id].pid {
                 if records[id].stop?.killSent == true { continue }
                 if records[id].state != .stopping {

@@ -1,5 +1,10 @@
 /// What the supervisor asks the system layer to do, in the order given.
 public enum SupervisorAction: Equatable, Sendable {
+    /// A service exists from now on: the shell makes its I/O (log ring, notify socket, prefix). Comes before
+    /// anything else about that service; at `.begin` for every configured service.
+    case serviceAdded(ServiceID)
+    /// The service is gone for good (removed by a reload or a scale-down, and down): drop its I/O.
+    case serviceRemoved(ServiceID)
     /// Spawn `spec(id)` in a new process group; reply `.spawned` or `.spawnFailed`.
     case spawn(ServiceID)
     /// `kill(-pid, signal)` when `toGroup`, else `kill(pid, signal)`.

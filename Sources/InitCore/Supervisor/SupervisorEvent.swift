@@ -1,6 +1,3 @@
-/// Index of a service in `Supervisor.services`: `config.services` order, the main command (if any) last.
-public typealias ServiceID = Int
-
 /// How a service's process ended, as `waitpid` reported it.
 public enum ChildTermination: Equatable, Sendable {
     case exited(Int32)
