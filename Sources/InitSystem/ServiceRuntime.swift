@@ -188,6 +188,8 @@ public final class ServiceRuntime {
             guard let service = io[id] else { return }
             for check in service.probeChecks { probes.cancel(check) }
             service.probeChecks = []
+        case .stateChanged(let change):
+            if let line = change.logLine { Log.info(line) }
         case .log(let message):
             Log.info(message)
         case .controlReply(let success, let message):

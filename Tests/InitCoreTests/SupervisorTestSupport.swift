@@ -40,10 +40,17 @@ struct Harness {
     func state(_ name: String) -> ServiceState { supervisor.status(id(name)).state }
     func status(_ name: String) -> ServiceStatus { supervisor.status(id(name)) }
 
-    /// The actions, without `.serviceAdded` (shell bookkeeping at `.begin`; `everything` keeps it).
+    /// The actions as the log shows them: each `.stateChanged` as its log line (`.log`, or nothing when it has
+    /// none), without `.serviceAdded` (shell bookkeeping at `.begin`). `everything` returns them as they are.
     @discardableResult
     mutating func send(_ event: SupervisorEvent, at seconds: Double? = nil) -> [SupervisorAction] {
-        everything(event, at: seconds).filter { if case .serviceAdded = $0 { false } else { true } }
+        everything(event, at: seconds).compactMap { action in
+            switch action {
+            case .serviceAdded: nil
+            case .stateChanged(let change): change.logLine.map { .log($0) }
+            default: action
+            }
+        }
     }
 
     @discardableResult

@@ -16,8 +16,7 @@ extension Supervisor {
         case .stopping:
             reply(false, "\(name) is stopping; start it once it has stopped")
         case .restarting:
-            log("\(name) started by request")
-            spawn(id, now: now)
+            spawn(id, now: now, reason: "started by request")
             reply(true, "\(name) starting")
         case .completed, .failed, .stopped, .skipped, .disabled:
             startAgain(id, now: now)
@@ -61,11 +60,10 @@ extension Supervisor {
     mutating func startAgain(_ id: ServiceID, now: Instant) {
         let name = records[id].name
         let wasTakingPart = records[id].takesPart
-        setState(id, .pending, now: now)
         records[id].detail = nil
         records[id].quickRestartsInARow = 0
+        setState(id, .pending, now: now, reason: "started by request")
         if !wasTakingPart { warnAboutDependenciesNotInRun(id) }
-        log("\(name) started by request")
         startWhatCan(now: now)
         switch records[id].state {
         case .skipped: reply(false, "\(name) skipped: \(records[id].detail ?? "")")

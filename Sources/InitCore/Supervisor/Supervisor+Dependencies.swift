@@ -104,16 +104,15 @@ extension Supervisor {
     }
 
     mutating func skip(_ id: ServiceID, because reason: String, now: Instant) {
-        setState(id, .skipped, now: now)
         records[id].detail = reason
-        log("\(records[id].name) skipped: \(reason)")
+        setState(id, .skipped, now: now, reason: "skipped: \(reason)")
         if records[id].spec.availability.exitOnSkipped { beginRunStop(.skipped(id), now: now) }
     }
 
-    mutating func spawn(_ id: ServiceID, now: Instant) {
-        setState(id, .starting, now: now)
+    mutating func spawn(_ id: ServiceID, now: Instant, reason: String? = nil) {
         records[id].restartAt = nil
         records[id].detail = nil
+        setState(id, .starting, now: now, reason: reason)
         output.append(.spawn(id))
     }
 

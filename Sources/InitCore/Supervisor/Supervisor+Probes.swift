@@ -62,6 +62,7 @@ extension Supervisor {
         records[id].announcedReady = ready
         if ready { records[id].everReady = true }
         guard records[id].hasReadinessSignal, records[id].isProbing else { return }
-        log("\(records[id].name) " + (ready ? "ready" : "not ready" + (reason.map { " (\($0))" } ?? "")))
+        let words = ready ? "ready" : "not ready" + (reason.map { " (\($0))" } ?? "")
+        output.append(.stateChanged(change(id, from: records[id].state, reason: words)))
     }
 }

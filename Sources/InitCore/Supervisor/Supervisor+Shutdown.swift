@@ -14,9 +14,8 @@ extension Supervisor {
         case .running, .launching, .launched:
             sendStop(id, purpose, now: now)
         case .pending, .restarting:
-            setState(id, .stopped, now: now)
             records[id].restartAt = nil
-            log("\(record.name) cancelled")
+            setState(id, .stopped, now: now, reason: "cancelled")
         case .completed, .failed, .stopped, .skipped, .disabled:
             break
         }
@@ -35,9 +34,7 @@ extension Supervisor {
 
     mutating func sendStop(_ id: ServiceID, _ purpose: StopPurpose, now: Instant) {
         let shutdown = records[id].spec.shutdown
-        let name = records[id].name
         stopProbes(id)
-        setState(id, .stopping, now: now)
         records[id].stop = StopProgress(
             purpose: purpose, startedAt: now, killAt: now + shutdown.timeout,
             commandRunning: shutdown.command != nil, killSent: false
@@ -45,23 +42,24 @@ extension Supervisor {
         if case .stopping(let runStop) = phase, runStop.killedEverything, let pid = records[id].pid {
             // A process spawned after the stop escalated gets no grace.
             records[id].stop?.killSent = true
-            log("\(name) killed (stop escalated)")
+            setState(id, .stopping, now: now, reason: "killed (stop escalated)")
             output.append(.signal(pid: pid, signal: SignalNumber.kill, toGroup: true))
         } else if shutdown.command != nil {
-            log("\(name) stopping (shutdown command)")
+            setState(id, .stopping, now: now, reason: "stopping (shutdown command)")
             output.append(.runShutdownCommand(id, timeout: shutdown.timeout))
             // A frozen (SIGSTOPped) service could not act on what the command asks of it.
             if let pid = records[id].pid { output.append(.signal(pid: pid, signal: SignalNumber.cont, toGroup: true)) }
         } else if let pid = records[id].pid {
             // Once the leader is reaped its pid may be reused: only the group (which pins the number) is safe.
             let toGroup = !shutdown.parentOnly || records[id].leaderExit != nil
-            log("\(name) stopping (\(LogText.signalName(shutdown.signal)))")
+            setState(id, .stopping, now: now, reason: "stopping (\(LogText.signalName(shutdown.signal)))")
             output.append(.signal(pid: pid, signal: shutdown.signal, toGroup: toGroup))
             // systemd's rule: a stopped (SIGSTOP, job control, a paused container) process runs its handler only
             // once continued; otherwise its cleanup is lost to the SIGKILL at the timeout.
             output.append(.signal(pid: pid, signal: SignalNumber.cont, toGroup: toGroup))
         } else {
             // A launched daemon has no pid of ours: only a shutdown command can reach it.
+            setState(id, .stopping, now: now)
             records[id].stop = nil
             serviceDownAfterStop(
                 id, purpose: purpose, ending: "daemon has no pid and no shutdown command; left to the final cleanup",

@@ -253,9 +253,20 @@ public struct Supervisor: Sendable {
 
     mutating func log(_ message: String) { output.append(.log(message)) }
 
-    mutating func setState(_ id: ServiceID, _ state: ServiceState, now: Instant) {
+    /// The one place a service's state changes: every change leaves as a `.stateChanged`, with `reason` as the
+    /// words of its log line (nil: no log line).
+    mutating func setState(_ id: ServiceID, _ state: ServiceState, now: Instant, reason: String? = nil) {
+        let from = records[id].state
         records[id].state = state
         records[id].since = now
+        output.append(.stateChanged(change(id, from: from, reason: reason)))
+    }
+
+    func change(_ id: ServiceID, from: ServiceState, reason: String?) -> StateChange {
+        let record = records[id]
+        return StateChange(
+            service: id, name: record.name, from: from, to: record.state, ready: record.ready, pid: record.pid,
+            exitCode: record.exitCode, restarts: record.restarts, reason: reason)
     }
 }
 
