@@ -78,10 +78,18 @@ public final class ServiceRuntime {
     /// One spare descriptor the listeners fall back on when pcinit runs out (see `DescriptorReserve`).
     let descriptorReserve = DescriptorReserve()
     var controlServer: ControlServer?
-    /// Set while a control request is dispatched: the supervisor's `.controlReply` lands here.
-    var controlReplies: [(success: Bool, message: String)]?
+    /// Control requests handed to the supervisor and not answered yet.
+    var pendingControl: [ControlToken: PendingControl] = [:]
+    var nextControlToken: UInt64 = 1
     /// `pcinit logs -f` clients and the services they follow.
     var followers: [(connection: ControlConnection, services: Set<ServiceID>)] = []
+
+    /// A control request waiting for the supervisor's reply.
+    struct PendingControl {
+        var command: ControlCommand
+        var connection: ControlConnection
+        var id: JSONValue
+    }
 
     public init(settings: Settings) throws(SystemError) {
         self.settings = settings
@@ -192,14 +200,8 @@ public final class ServiceRuntime {
             if let line = change.logLine { Log.info(line) }
         case .log(let message):
             Log.info(message)
-        case .controlReply(let success, let message):
-            if controlReplies != nil {
-                controlReplies?.append((success, message))
-            } else if success {
-                Log.info(message)
-            } else {
-                Log.warning(message)
-            }
+        case .controlReply(let token, let reply):
+            answerControl(token, reply)
         case .exit(let code):
             finish(code)
         }

@@ -100,3 +100,19 @@ extension Array where Element == SupervisorAction {
         filter { if case .log = $0 { false } else { true } }
     }
 }
+
+/// The token the tests' control requests carry.
+let testToken = ControlToken(7)
+
+extension SupervisorEvent {
+    static func startService(_ name: String) -> SupervisorEvent { .control(.start([name]), token: testToken) }
+    static func stopService(_ name: String) -> SupervisorEvent { .control(.stop([name]), token: testToken) }
+    static func restartService(_ name: String) -> SupervisorEvent { .control(.restart([name]), token: testToken) }
+}
+
+extension SupervisorAction {
+    /// The reply to a one-service request with `testToken`.
+    static func reply(_ service: String, _ ok: Bool, _ message: String) -> SupervisorAction {
+        .controlReply(testToken, .outcomes([ControlOutcome(service: service, ok: ok, message: message)]))
+    }
+}

@@ -34,6 +34,8 @@ public struct Supervisor: Sendable {
     var output: [SupervisorAction] = []
     /// The answer to the current control event, placed after its effects.
     var controlReply: SupervisorAction?
+    /// Per-service outcomes of the current control event, in request order.
+    var controlOutcomes: [ControlOutcome] = []
 
     /// - Parameters:
     ///   - selection: service names (or replica base names) from the command line; empty runs every enabled
@@ -158,8 +160,8 @@ public struct Supervisor: Sendable {
     public mutating func handle(_ event: SupervisorEvent, now: Instant) -> [SupervisorAction] {
         if case .exited = phase {
             switch event {
-            case .startService, .stopService, .restartService:
-                return [.controlReply(success: false, message: "pcinit is exiting")]
+            case .control(_, let token):
+                return [.controlReply(token, .refused("pcinit is exiting"))]
             default:
                 return []
             }
@@ -215,12 +217,8 @@ public struct Supervisor: Sendable {
             shutdownCommandFinished(id, success: success, now: now)
         case .stopRequested(let signal):
             stopRequested(signal: signal, now: now)
-        case .startService(let name):
-            controlStart(name, now: now)
-        case .stopService(let name):
-            controlStop(name, now: now)
-        case .restartService(let name):
-            controlRestart(name, now: now)
+        case .control(let order, let token):
+            control(order, token: token, now: now)
         }
     }
 

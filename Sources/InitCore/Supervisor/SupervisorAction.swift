@@ -20,8 +20,8 @@ public enum SupervisorAction: Equatable, Sendable {
     case stateChanged(StateChange)
     /// A message in pcinit's own voice that is not a service's step, e.g. `stopping all services: SIGTERM`.
     case log(String)
-    /// The answer to a control event (`startService`, `stopService`, `restartService`).
-    case controlReply(success: Bool, message: String)
+    /// The answer to a `.control` event.
+    case controlReply(ControlToken, ControlReply)
     /// Every service is down: clean up orphans and exit with this code. Emitted once; nothing follows it.
     case exit(code: Int32)
 }
