@@ -23,6 +23,8 @@ public final class ServiceRuntime {
         public var healthAddress: HealthAddress
         /// The control socket's path; nil: no control socket.
         public var controlSocketPath: String?
+        /// What each signal means (one table for both modes).
+        public var signalPolicy = SignalPolicy()
 
         public init(
             config: ProjectConfig,
@@ -72,6 +74,9 @@ public final class ServiceRuntime {
     var inbox: [SupervisorEvent] = []
     var draining = false
     var deadlineTimer: EventLoop.Timer?
+    /// What happens to the leftovers once the services are down.
+    var endOfRun: EndOfRun
+    var endTimer: EventLoop.Timer?
     var stopBegan: Instant?
     var exitCode: Int32?
     var healthServer: HealthServer?
@@ -105,6 +110,7 @@ public final class ServiceRuntime {
             mainDependsOn: settings.config.pcinit.mainDependsOn,
             stopTimeout: settings.stopTimeout
         )
+        endOfRun = EndOfRun(grace: settings.grace, stopBudget: settings.stopTimeout)
         devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
         if devNull < 0 { throw SystemError("open /dev/null") }
     }
@@ -178,7 +184,7 @@ public final class ServiceRuntime {
         }
     }
 
-    private func perform(_ action: SupervisorAction) {
+    func perform(_ action: SupervisorAction) {
         switch action {
         case .serviceAdded(let id):
             addServiceIO(id)
@@ -257,7 +263,7 @@ public final class ServiceRuntime {
         }
     }
 
-    private func spawnService(_ id: ServiceID) {
+    func spawnService(_ id: ServiceID) {
         let spec = supervisor.spec(id)
         var request = SpawnRequest(
             arguments: arguments(for: spec.command),
@@ -385,101 +391,5 @@ public final class ServiceRuntime {
             self.post(.probeFinished(id, kind, success: success, detail: detail))
         }
         if let checkID { io[id]?.probeChecks.append(checkID) }
-    }
-
-    // MARK: - Signals and the end
-
-    private func handleSignals(_ signals: [signalfd_siginfo]) {
-        var reap = false
-        let me = UInt32(getpid())
-        for info in signals {
-            let signal = Int32(info.ssi_signo)
-            switch signal {
-            case SIGCHLD:
-                reap = true
-            case _ where info.ssi_pid == me && info.ssi_code == SI_USER:
-                continue  // our own SIGPIPE
-            case SIGTTIN, SIGTTOU:
-                continue
-            case SIGTERM, SIGINT:
-                if exitCode != nil {
-                    Log.info("\(Signals.name(signal)) again: killing what is left now")
-                    Descendants.signalAll(SIGKILL)
-                } else {
-                    post(.stopRequested(signal: signal))
-                }
-            default:
-                forwardToServices(signal)
-            }
-        }
-        if reap || groupsNeedSettling {
-            groupsNeedSettling = false
-            reapChildren()
-        }
-    }
-
-    private func forwardToServices(_ signal: Int32) {
-        for status in supervisor.services {
-            guard let pid = status.pid else { continue }
-            send(signal, to: pid, toGroup: true)
-        }
-        Log.debug("forwarded \(Signals.name(signal)) to every service")
-    }
-
-    /// `pid` is a service's main pid, which is also its process group's id.
-    private func send(_ signal: Int32, to pid: pid_t, toGroup: Bool) {
-        if toGroup {
-            if kill(-pid, signal) == 0 { return }
-            // A leader that moved itself to another group is reached by its pid, but only while it is still
-            // our unreaped child: after the reap the number may belong to someone else.
-            if children.isWaiting(for: pid) {
-                kill(pid, signal)
-            } else if groups.isDraining(pid) {
-                // The group emptied without a reap telling us (its last member left it).
-                groupsNeedSettling = true
-            }
-        } else if children.isWaiting(for: pid) {
-            kill(pid, signal)
-        }
-    }
-
-    private func reapChildren() {
-        let outcome = children.reap()
-        settleGroups()
-        if exitCode != nil, case .noChildrenLeft = outcome { loop.stop() }
-    }
-
-    /// After a reap: a service whose leader is gone is over once its whole group is; until then it drains.
-    func settleGroups() {
-        for change in groups.settle() {
-            switch change {
-            case .leaderGone(let watch):
-                post(.leaderExited(watch.service, watch.leader))
-            case .groupGone(let watch):
-                // Every writer of the service's pipes is gone: relay the last lines before saying so.
-                for relay in watch.relays { relay.readAvailable() }
-                post(.exited(watch.service, watch.leader))
-            }
-        }
-    }
-
-    /// Every service is down: whatever is left belongs to no service. TERM, a grace period bounded by the
-    /// stop budget, KILL; the loop ends when the last child is reaped.
-    private func finish(_ code: Int32) {
-        exitCode = code
-        if let timer = deadlineTimer { loop.cancel(timer) }
-        if case .noChildrenLeft = children.reap() {
-            loop.stop()
-            return
-        }
-        var killAt = MonotonicClock.now() + settings.grace
-        if let stopBegan, stopBegan + settings.stopTimeout < killAt { killAt = stopBegan + settings.stopTimeout }
-        Log.info("services are down; stopping processes that belong to no service")
-        Descendants.signalAll(SIGTERM)
-        Descendants.signalAll(SIGCONT)
-        loop.schedule(at: killAt) {
-            Log.warning("processes still running after the grace period: SIGKILL")
-            Descendants.signalAll(SIGKILL)
-        }
     }
 }

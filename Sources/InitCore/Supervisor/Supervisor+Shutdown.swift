@@ -43,12 +43,14 @@ extension Supervisor {
             // A process spawned after the stop escalated gets no grace.
             records[id].stop?.killSent = true
             setState(id, .stopping, now: now, reason: "killed (stop escalated)")
-            output.append(.signal(pid: pid, signal: SignalNumber.kill, toGroup: true))
+            output.append(.signal(pid: pid, signal: SignalPolicy.Number.kill, toGroup: true))
         } else if shutdown.command != nil {
             setState(id, .stopping, now: now, reason: "stopping (shutdown command)")
             output.append(.runShutdownCommand(id, timeout: shutdown.timeout))
             // A frozen (SIGSTOPped) service could not act on what the command asks of it.
-            if let pid = records[id].pid { output.append(.signal(pid: pid, signal: SignalNumber.cont, toGroup: true)) }
+            if let pid = records[id].pid {
+                output.append(.signal(pid: pid, signal: SignalPolicy.Number.cont, toGroup: true))
+            }
         } else if let pid = records[id].pid {
             // Once the leader is reaped its pid may be reused: only the group (which pins the number) is safe.
             let toGroup = !shutdown.parentOnly || records[id].leaderExit != nil
@@ -56,7 +58,7 @@ extension Supervisor {
             output.append(.signal(pid: pid, signal: shutdown.signal, toGroup: toGroup))
             // systemd's rule: a stopped (SIGSTOP, job control, a paused container) process runs its handler only
             // once continued; otherwise its cleanup is lost to the SIGKILL at the timeout.
-            output.append(.signal(pid: pid, signal: SignalNumber.cont, toGroup: toGroup))
+            output.append(.signal(pid: pid, signal: SignalPolicy.Number.cont, toGroup: toGroup))
         } else {
             // A launched daemon has no pid of ours: only a shutdown command can reach it.
             setState(id, .stopping, now: now)
@@ -77,7 +79,7 @@ extension Supervisor {
             guard !success, !stop.killSent else { return }
             records[id].stop?.killSent = true
             log("\(name) shutdown command failed, killing")
-            output.append(.signal(pid: pid, signal: SignalNumber.kill, toGroup: true))
+            output.append(.signal(pid: pid, signal: SignalPolicy.Number.kill, toGroup: true))
         } else {
             // A launched daemon: the command is the only stop there is.
             records[id].stop = nil
@@ -171,7 +173,7 @@ extension Supervisor {
                 records[id].stop?.purpose = .stayDown
                 records[id].stop?.killSent = true
                 killed.append(records[id].name)
-                signals.append(.signal(pid: pid, signal: SignalNumber.kill, toGroup: true))
+                signals.append(.signal(pid: pid, signal: SignalPolicy.Number.kill, toGroup: true))
             } else if records[id].state == .starting {
                 records[id].stopWhenSpawned = .stayDown
             } else {

@@ -241,7 +241,7 @@ public struct Supervisor: Sendable {
             if let stop = records[id].stop, !stop.killSent, stop.killAt <= now, let pid = records[id].pid {
                 records[id].stop?.killSent = true
                 log("\(records[id].name) killed after \(LogText.duration(stop.killAt - stop.startedAt))")
-                output.append(.signal(pid: pid, signal: SignalNumber.kill, toGroup: true))
+                output.append(.signal(pid: pid, signal: SignalPolicy.Number.kill, toGroup: true))
             }
             runDueProbes(id, now: now)
         }
@@ -266,10 +266,4 @@ public struct Supervisor: Sendable {
             service: id, name: record.name, from: from, to: record.state, ready: record.ready, pid: record.pid,
             exitCode: record.exitCode, restarts: record.restarts, reason: reason)
     }
-}
-
-/// Signal numbers the supervisor sends itself (Linux).
-enum SignalNumber {
-    static let kill: Int32 = 9
-    static let cont: Int32 = 18
 }
