@@ -4,7 +4,7 @@ import InitCore
 /// must not hold. Created when the supervisor announces the service (`.serviceAdded`), dropped when it removes
 /// it, so services can come and go at runtime.
 final class ServiceIO {
-    let name: String
+    var name: String
     /// `name | `, padded to the width of the longest name.
     var prefix: String
     /// The last `log_length` lines, for `pcinit logs`.

@@ -21,7 +21,9 @@ extension ServiceRuntime {
                 perform(endOfRun.stopSignal())
             case .stop:
                 post(.stopRequested(signal: signal))
-            case .reload, .forward:
+            case .reload:
+                reloadOnHangup()
+            case .forward:
                 forwardToServices(signal)
             }
         }

@@ -16,6 +16,12 @@ extension ServiceRuntime: HealthSource {
         ).rendered()
     }
 
+    /// One JSON object per service: the snapshot `GET /events` starts with.
+    public func eventSnapshot() -> [String]? {
+        let time = WallClock.rfc3339()
+        return servicesWithMainPIDs().map { ServiceEvent(snapshot: $0, time: time).json.rendered() }
+    }
+
     public func metricsBody() -> String {
         HealthReport.metrics(
             services: supervisor.services,
@@ -34,7 +40,8 @@ extension ServiceRuntime: HealthSource {
         for index in statuses.indices {
             guard let group = statuses[index].pid, let id = statuses[index].id else { continue }
             let leaderAlive = children.isWaiting(for: group)
-            let viaShell = if case .shell = supervisor.spec(id).command { true } else { false }
+            let viaShell =
+                if case .shell(let text) = supervisor.spec(id).command { ShellCommand.isSimple(text) } else { false }
             guard viaShell || !leaderAlive else { continue }
             if table == nil { table = ProcessTable.snapshot() }
             statuses[index].pid = ProcessTable.mainPID(
@@ -89,26 +96,56 @@ extension ServiceRuntime {
         }
         let token = ControlToken(nextControlToken)
         nextControlToken += 1
-        pendingControl[token] = PendingControl(command: command, connection: connection, id: request.id)
-        post(.control(command.order, token: token))
+        let pending = PendingControl(command: command, connection: connection, id: request.id)
+        guard let order = command.order else {
+            // Only `reload` has no order of its own: the files are read here first.
+            reload(pending, token: token)
+            return
+        }
+        pendingControl[token] = pending
+        post(.control(order, token: token))
     }
 
     /// The supervisor's `.controlReply`: answer the connection that asked (if it is still there).
     func answerControl(_ token: ControlToken, _ reply: ControlReply) {
-        guard let pending = pendingControl.removeValue(forKey: token), pending.connection.isOpen else { return }
-        let (connection, id) = (pending.connection, pending.id)
+        guard let pending = pendingControl.removeValue(forKey: token) else { return }
+        guard let connection = pending.connection else {
+            logOnly(reply, extra: pending.extraOutcomes)
+            return
+        }
+        guard connection.isOpen else { return }
+        let id = pending.id
         switch reply {
         case .refused(let message):
             connection.fail(id: id, code: ControlError.applicationError, message: message)
         case .outcomes(let outcomes):
-            for outcome in outcomes { Log.info("control: \(outcome.message)") }
-            connection.reply(id: id, result: ControlOutcome.result(outcomes))
+            let all = outcomes + pending.extraOutcomes
+            for outcome in all { Log.info("control: \(outcome.message)") }
+            connection.reply(id: id, result: ControlOutcome.result(all))
+        case .accepted(let message):
+            Log.info("control: \(message)")
+            connection.reply(id: id, result: .object([("message", .string(message))]))
+            if case .down = pending.command { waitForExit(connection) }
         case .answer:
             do throws(ControlError) {
                 try answerQuery(pending.command, id: id, on: connection)
             } catch {
                 connection.fail(id: id, code: error.code, message: error.message)
             }
+        }
+    }
+
+    /// The answer to a request nobody waits for (SIGHUP's reload).
+    private func logOnly(_ reply: ControlReply, extra: [ControlOutcome]) {
+        switch reply {
+        case .outcomes(let outcomes):
+            let all = outcomes + extra
+            if all.isEmpty { Log.info("reload: nothing changed") }
+            for outcome in all { Log.info("reload: \(outcome.message)") }
+        case .refused(let message), .accepted(let message):
+            Log.info("reload: \(message)")
+        case .answer:
+            break
         }
     }
 
@@ -127,7 +164,9 @@ extension ServiceRuntime {
             connection.reply(id: id, result: report.json)
         case .logs(let request):
             try sendLogs(request, id: id, to: connection)
-        case .start, .stop, .restart:
+        case .events(let names):
+            try subscribe(connection, to: names, id: id)
+        case .start, .stop, .restart, .reload, .scale, .signal, .down:
             // The supervisor answers these itself; reaching here would be a supervisor bug.
             connection.fail(id: id, code: ControlError.applicationError, message: "internal error: not a query")
         }

@@ -25,6 +25,10 @@ public final class ServiceRuntime {
         public var controlSocketPath: String?
         /// What each signal means (one table for both modes).
         public var signalPolicy = SignalPolicy()
+        /// Re-reads the files pcinit was started with (same list or discovery, `.env`, `env_file` contents,
+        /// relative paths against the starting directory) and applies the same precedence as at start; nil: no
+        /// reload.
+        public var readConfig: (() -> ConfigReading)?
 
         public init(
             config: ProjectConfig,
@@ -53,7 +57,7 @@ public final class ServiceRuntime {
         }
     }
 
-    let settings: Settings
+    var settings: Settings
     let loop: EventLoop
     let signalReader: SignalReader
     let children = ChildRegistry()
@@ -85,6 +89,10 @@ public final class ServiceRuntime {
     var controlServer: ControlServer?
     /// Control requests handed to the supervisor and not answered yet.
     var pendingControl: [ControlToken: PendingControl] = [:]
+    /// `pcinit events` subscribers and the names they asked for (empty: all).
+    var eventFollowers: [(connection: ControlConnection, names: [String])] = []
+    /// `pcinit down` clients, told pcinit's exit code at the very end.
+    var downWaiters: [ControlConnection] = []
     var nextControlToken: UInt64 = 1
     /// `pcinit logs -f` clients and the services they follow.
     var followers: [(connection: ControlConnection, services: Set<ServiceID>)] = []
@@ -92,8 +100,11 @@ public final class ServiceRuntime {
     /// A control request waiting for the supervisor's reply.
     struct PendingControl {
         var command: ControlCommand
-        var connection: ControlConnection
+        /// nil for a reload SIGHUP asked for: the answer goes to the log.
+        var connection: ControlConnection?
         var id: JSONValue
+        /// Lines the shell adds to the supervisor's (a reload's settings).
+        var extraOutcomes: [ControlOutcome] = []
     }
 
     public init(settings: Settings) throws(SystemError) {
@@ -146,6 +157,7 @@ public final class ServiceRuntime {
         stderr.flushBlocking()
         for service in io.values { service.notifySocket?.close() }
         rmdir(settings.runtimeDirectory)
+        tellDownWaiters(exitCode ?? 1)
         controlServer?.close()
         healthServer?.close()
         return exitCode ?? 1
@@ -189,7 +201,10 @@ public final class ServiceRuntime {
         case .serviceAdded(let id):
             addServiceIO(id)
         case .serviceRemoved(let id):
+            publishRemoval(id)
             removeServiceIO(id)
+        case .serviceRenamed(let id):
+            renameServiceIO(id)
         case .spawn(let id):
             spawnService(id)
         case .signal(let pid, let signal, let toGroup):
@@ -204,6 +219,7 @@ public final class ServiceRuntime {
             service.probeChecks = []
         case .stateChanged(let change):
             if let line = change.logLine { Log.info(line) }
+            publish(ServiceEvent(change, time: WallClock.rfc3339()), baseName: change.baseName)
         case .log(let message):
             Log.info(message)
         case .controlReply(let token, let reply):
@@ -237,6 +253,12 @@ public final class ServiceRuntime {
         for check in service.probeChecks { probes.cancel(check) }
         service.notifySocket?.close()
         followers = followers.map { ($0.connection, $0.services.subtracting([id])) }
+        alignPrefixes()
+        updateRingObservers()
+    }
+
+    private func renameServiceIO(_ id: ServiceID) {
+        io[id]?.name = supervisor.spec(id).name
         alignPrefixes()
         updateRingObservers()
     }

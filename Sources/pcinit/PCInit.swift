@@ -58,9 +58,23 @@ struct PCInit {
             let path = Endpoints.socketPath(global, config: Endpoints.quietConfig(global))
             return ControlCommands.control(socketPath: path, verb: verb, services: services)
         case .logs(let global, let follow, let lines, let services):
-            let path = Endpoints.socketPath(global, config: Endpoints.quietConfig(global))
-            return ControlCommands.logs(socketPath: path, follow: follow, lines: lines, services: services)
+            return ControlCommands.logs(socketPath: socket(global), follow: follow, lines: lines, services: services)
+        case .reload(let global):
+            return ControlCommands.reload(socketPath: socket(global))
+        case .scale(let global, let service, let replicas):
+            return ControlCommands.scale(socketPath: socket(global), service: service, replicas: replicas)
+        case .signal(let global, let service, let signal):
+            return ControlCommands.signal(socketPath: socket(global), service: service, signal: signal)
+        case .down(let global):
+            return ControlCommands.down(socketPath: socket(global))
+        case .events(let global, let json, let services):
+            return ControlCommands.events(socketPath: socket(global), json: json, services: services)
         }
+    }
+
+    /// The running pcinit's control socket, found as the server chose it.
+    static func socket(_ global: GlobalOptions) -> String {
+        Endpoints.socketPath(global, config: Endpoints.quietConfig(global))
     }
 
     /// `pcinit --check`: one line on stdout, exit 0 or 1 (never 2: a health checker reads 2 as "unknown").

@@ -78,7 +78,7 @@ import Testing
         let text = report.json.rendered()
         #expect(
             text
-                == #"{"ready":true,"stopping":false,"services":[{"name":"web","state":"running","ready":true,"pid":42,"restarts":0,"exit_code":null,"uptime_seconds":12.5,"detail":null}]}"#
+                == #"{"ready":true,"stopping":false,"services":[{"name":"web","state":"running","ready":true,"pid":42,"restarts":0,"exit_code":null,"uptime_seconds":12.5,"detail":null,"kill_in_seconds":null}]}"#
         )
         #expect(StatusReport(json: try JSONParser.parse(Array(text.utf8))) == report)
         #expect(StatusReport(json: .object([("ready", .bool(true))])) == nil)

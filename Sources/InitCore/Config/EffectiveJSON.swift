@@ -42,6 +42,7 @@ extension PCInitSettings {
         if let mainDependsOn { members.append(("main_depends_on", .array(mainDependsOn.map { .string($0) }))) }
         if let maxBackoff { members.append(("max_backoff_seconds", maxBackoff.jsonSeconds)) }
         if let logLevel { members.append(("log_level", .string(logLevel))) }
+        if sighup != .forward { members.append(("sighup", .string(sighup.rawValue))) }
         return .object(members)
     }
 }

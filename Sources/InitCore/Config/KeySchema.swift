@@ -150,6 +150,7 @@ enum ConfigSchemas {
     static let pcinit = KeySchema(
         supported: [
             "health_addr", "socket", "stop_timeout", "grace", "main_depends_on", "max_backoff_seconds", "log_level",
+            "sighup",
         ],
         allowsExtensions: false
     )

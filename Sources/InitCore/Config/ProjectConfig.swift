@@ -51,6 +51,10 @@ public struct ShellConfig: Sendable, Equatable {
 }
 
 /// Settings under `x-pcinit:`; nil means "not set in the file".
+public enum HangupAction: String, Sendable, Equatable {
+    case forward, reload
+}
+
 public struct PCInitSettings: Sendable, Equatable {
     /// `host:port`, `[v6]:port`, or `off`.
     public var healthAddr: String?
@@ -63,6 +67,8 @@ public struct PCInitSettings: Sendable, Equatable {
     public var mainDependsOn: [String]?
     public var maxBackoff: Duration?
     public var logLevel: String?
+    /// What SIGHUP does: forwarded to every service (the default), or `pcinit reload`.
+    public var sighup: HangupAction = .forward
 
     public init(
         healthAddr: String? = nil,

@@ -46,10 +46,12 @@ public struct StatusRow: Equatable, Sendable {
     /// Seconds since the current process started; nil when no process is up.
     public var uptimeSeconds: Double?
     public var detail: String?
+    /// While pcinit stops it: seconds until its SIGKILL (what holds the stop up, and for how long).
+    public var killInSeconds: Double?
 
     public init(
         name: String, state: String, ready: Bool = false, pid: Int64? = nil, restarts: Int64 = 0,
-        exitCode: Int64? = nil, uptimeSeconds: Double? = nil, detail: String? = nil
+        exitCode: Int64? = nil, uptimeSeconds: Double? = nil, detail: String? = nil, killInSeconds: Double? = nil
     ) {
         self.name = name
         self.state = state
@@ -59,6 +61,7 @@ public struct StatusRow: Equatable, Sendable {
         self.exitCode = exitCode
         self.uptimeSeconds = uptimeSeconds
         self.detail = detail
+        self.killInSeconds = killInSeconds
     }
 
     public init(_ status: ServiceStatus, now: Instant) {
@@ -68,10 +71,11 @@ public struct StatusRow: Equatable, Sendable {
             // Milliseconds are plenty for a human and keep the JSON short.
             uptime = (Double(nanoseconds / 1_000_000) / 1000)
         }
+        let killIn = status.killAt.map { Double(max(0, ($0 - now).nanosecondsClamped) / 1_000_000) / 1000 }
         self.init(
             name: status.name, state: status.state.rawValue, ready: status.ready, pid: status.pid.map(Int64.init),
             restarts: Int64(status.restarts), exitCode: status.exitCode.map(Int64.init), uptimeSeconds: uptime,
-            detail: status.detail)
+            detail: status.detail, killInSeconds: killIn)
     }
 
     public var json: JSONValue {
@@ -84,6 +88,7 @@ public struct StatusRow: Equatable, Sendable {
             ("exit_code", exitCode.map { .int($0) } ?? .null),
             ("uptime_seconds", uptimeSeconds.map { .double($0) } ?? .null),
             ("detail", detail.map { .string($0) } ?? .null),
+            ("kill_in_seconds", killInSeconds.map { .double($0) } ?? .null),
         ])
     }
 
@@ -92,6 +97,7 @@ public struct StatusRow: Equatable, Sendable {
         self.init(
             name: name, state: state, ready: json["ready"]?.boolValue ?? false, pid: json["pid"]?.intValue,
             restarts: json["restarts"]?.intValue ?? 0, exitCode: json["exit_code"]?.intValue,
-            uptimeSeconds: json["uptime_seconds"]?.doubleValue, detail: json["detail"]?.stringValue)
+            uptimeSeconds: json["uptime_seconds"]?.doubleValue, detail: json["detail"]?.stringValue,
+            killInSeconds: json["kill_in_seconds"]?.doubleValue)
     }
 }

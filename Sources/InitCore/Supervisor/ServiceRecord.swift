@@ -25,6 +25,8 @@ enum StopPurpose: Sendable, Equatable {
     case restartNow
     /// The liveness probe failed: the end counts as a failure and the restart policy decides.
     case restartPolicyAfterLivenessFailure
+    /// A reload changed the definition: once down, run again with this one (its shutdown rules were the old).
+    case replace(ServiceConfig)
     /// The main process ended on its own while its group still ran: once the group is gone, the restart
     /// policy decides on the main process's termination, as if the group had ended with it.
     case restartPolicyAfterLeaderExit(ChildTermination)
@@ -85,6 +87,10 @@ struct ServiceRecord: Sendable {
     var livenessProbe: ProbeSchedule?
 
     var stop: StopProgress?
+    /// A reload or scale-down removed the service: it leaves the table once it is down.
+    var removeWhenDown = false
+    /// Added by a reload: starts only once every service that reload removed is down (they may hold its port).
+    var waitsForRemovals = false
     /// A stop requested while the spawn reply was outstanding; carried out when `.spawned` arrives.
     var stopWhenSpawned: StopPurpose?
 

@@ -64,6 +64,8 @@ public struct ServiceStatus: Sendable, Equatable {
     public var since: Instant?
     /// Why the service is in its state, when that needs saying: the skip reason, the spawn error.
     public var detail: String?
+    /// While it is being stopped: when it gets SIGKILL if it is still up (its timeout, or the stop budget).
+    public var killAt: Instant?
 
     public init(
         id: ServiceID? = nil,

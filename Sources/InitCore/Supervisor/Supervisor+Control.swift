@@ -19,9 +19,46 @@ extension Supervisor {
             for name in names { controlStop(name, now: now) }
         case .restart(let names):
             for name in names { controlRestart(name, now: now) }
+        case .signal(let name, let signal):
+            controlSignal(name, signal)
+        case .scale(let name, let replicas):
+            scale(name, to: replicas, now: now)
+        case .reload(let config, let stopTimeout):
+            guard case .running = phase else {
+                controlReply = .controlReply(
+                    token, .refused(isStopping ? "pcinit is stopping" : "pcinit has not started"))
+                return
+            }
+            reload(config, now: now)
+            if stopTimeout != self.stopTimeout {
+                reply("stop_timeout", true, "stop_timeout is now \(LogText.duration(stopTimeout))")
+                self.stopTimeout = stopTimeout
+            }
+        case .down:
+            let first = !isStopping
+            stopRequested(.downRequested, escalation: "second down request", now: now)
+            controlReply = .controlReply(
+                token, .accepted(first ? "down requested: stopping" : "down requested again: killing what is left"))
+            return
         }
         controlReply = .controlReply(token, .outcomes(controlOutcomes))
         controlOutcomes = []
+    }
+
+    /// `pcinit signal NAME SIGNAL`: to the service's process group (its pid with `parent_only`).
+    mutating func controlSignal(_ name: String, _ signal: Int32) {
+        guard let id = service(named: name) else {
+            reply(name, false, "no service named \(name)")
+            return
+        }
+        guard let pid = records[id].pid else {
+            reply(name, false, "\(name) is not running")
+            return
+        }
+        let toGroup = !records[id].spec.shutdown.parentOnly || records[id].leaderExit != nil
+        output.append(.signal(pid: pid, signal: signal, toGroup: toGroup))
+        let target = toGroup ? "process group \(pid)" : "pid \(pid)"
+        reply(name, true, "sent \(LogText.signalName(signal)) to \(name) (\(target))")
     }
 
     mutating func controlStart(_ name: String, now: Instant) {

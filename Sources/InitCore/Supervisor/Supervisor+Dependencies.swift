@@ -44,10 +44,12 @@ extension Supervisor {
     /// until nothing changes (a skip can release or skip further dependents).
     mutating func startWhatCan(now: Instant) {
         var changed = true
+        let removalsUnderWay = records.contains { $0.removeWhenDown && $0.state.isUp }
         while changed {
             changed = false
             for id in records.ids where records[id].state == .pending {
                 guard case .running = phase else { return }
+                if removalsUnderWay && records[id].waitsForRemovals { continue }
                 let verdicts = records[id].dependencies.map { verdict(of: $0.service, for: $0.condition) }
                 if let reason = verdicts.lazy.compactMap({ if case .cannotHold(let why) = $0 { why } else { nil } })
                     .first
@@ -121,6 +123,8 @@ extension Supervisor {
     mutating func exitIfAllFinished() {
         let taking = records.filter(\.takesPart)
         guard taking.allSatisfy({ $0.state.isFinal && $0.state != .stopped }) else { return }
+        // Scaled or reloaded down to nothing: pcinit waits for the next change (or a stop).
+        guard !(taking.isEmpty && reshaped) else { return }
         let code = ExitCodePolicy.codeWhenAllFinished(taking.map(\.state))
         log(taking.isEmpty ? "no services to run" : "all services finished")
         phase = .exited(code: code)

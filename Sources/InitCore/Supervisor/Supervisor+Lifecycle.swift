@@ -114,6 +114,13 @@ extension Supervisor {
             spawn(id, now: now, reason: "\(ending), restarting now")
         case .restartPolicyAfterLivenessFailure:
             serviceEnded(id, succeeded: false, code: code == 0 ? 1 : code, ending: ending, now: now)
+        case .replace(let spec):
+            records[id].spec = spec
+            guard case .running = phase else {
+                setState(id, .stopped, now: now, reason: "stopped (\(ending))")
+                return
+            }
+            spawn(id, now: now, reason: "\(ending), starting again with its new definition")
         case .restartPolicyAfterLeaderExit(let leader):
             serviceEnded(
                 id, succeeded: isSuccess(id, leader), code: leader.shellCode,

@@ -27,7 +27,7 @@ extension Supervisor {
         switch (current, new) {
         case (.stayDown?, _), (_, .stayDown): .stayDown
         case (.restartNow?, _), (_, .restartNow): .restartNow
-        case (.restartPolicyAfterLeaderExit?, _): current!
+        case (.restartPolicyAfterLeaderExit?, _), (.replace?, _): current!
         default: new
         }
     }
@@ -91,14 +91,17 @@ extension Supervisor {
     // MARK: The whole run
 
     mutating func stopRequested(signal: Int32, now: Instant) {
+        stopRequested(.stopSignal(signal), escalation: "second stop signal (\(LogText.signalName(signal)))", now: now)
+    }
+
+    /// A stop signal or `pcinit down`: the first starts the run's stop, the next (of either kind) escalates.
+    mutating func stopRequested(_ cause: RunStopCause, escalation: String, now: Instant) {
         stopSignalsReceived += 1
         switch phase {
         case .notBegun, .running:
-            beginRunStop(.stopSignal(signal), now: now)
+            beginRunStop(cause, now: now)
         case .stopping(let stop):
-            if stopSignalsReceived >= 2 && !stop.killedEverything {
-                killEverything(because: "second stop signal (\(LogText.signalName(signal)))", now: now)
-            }
+            if stopSignalsReceived >= 2 && !stop.killedEverything { killEverything(because: escalation, now: now) }
         case .exited:
             break
         }
@@ -122,6 +125,7 @@ extension Supervisor {
     func describe(_ cause: RunStopCause) -> String {
         switch cause {
         case .stopSignal(let signal): "\(LogText.signalName(signal)) received"
+        case .downRequested: "down requested"
         case .serviceEnded(let id, _): "\(records[id].name) ended (exit_on_end)"
         case .serviceFailed(let id, _): "\(records[id].name) failed (exit_on_failure)"
         case .restartsExhausted(let id): "\(records[id].name) used up its restarts (exit_on_failure)"

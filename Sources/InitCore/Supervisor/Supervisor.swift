@@ -24,8 +24,17 @@ struct RunStop: Sendable {
 public struct Supervisor: Sendable {
     var records = ServiceTable()
     var mainID: ServiceID?
-    let orderedShutdown: Bool
-    let stopTimeout: Duration
+    var orderedShutdown: Bool
+    var stopTimeout: Duration
+    /// How `command` strings run; a reload may change it.
+    var shell: ShellConfig
+    /// The command line's service names: a reload applies the same selection to the new config.
+    let selection: [String]
+    /// Each base name's definition (its first replica's), so `scale` can make replicas, even from zero.
+    var templates: [String: ServiceConfig] = [:]
+    /// A scale or reload changed the set of services: an empty set then waits for the next change instead of
+    /// ending the run.
+    var reshaped = false
     var phase: RunPhase = .notBegun
     var stopSignalsReceived = 0
     /// The next id to hand out: ids are never reused.
@@ -59,6 +68,9 @@ public struct Supervisor: Sendable {
         }
         orderedShutdown = config.orderedShutdown
         self.stopTimeout = stopTimeout
+        shell = config.shell
+        self.selection = selection
+        for spec in config.services where templates[spec.baseName] == nil { templates[spec.baseName] = spec }
         for (index, spec) in specs.enumerated() {
             let id = issueID()
             records.append(ServiceRecord(id: id, spec: spec, state: takesPart[index] ? .pending : .disabled))
@@ -103,7 +115,19 @@ public struct Supervisor: Sendable {
 
     // MARK: Queries
 
-    public var services: [ServiceStatus] { records.map(\.status) }
+    public var services: [ServiceStatus] { records.map(status(of:)) }
+
+    func status(of record: ServiceRecord) -> ServiceStatus {
+        var status = record.status
+        guard record.state.isUp else { return status }
+        var killAt: Instant?
+        if let stop = record.stop, !stop.killSent { killAt = stop.killAt }
+        if case .stopping(let run) = phase, !run.killedEverything, killAt.map({ run.killEverythingAt < $0 }) ?? true {
+            killAt = run.killEverythingAt
+        }
+        status.killAt = killAt
+        return status
+    }
 
     /// Ids in display order.
     public var serviceIDs: [ServiceID] { records.ids }
@@ -133,7 +157,7 @@ public struct Supervisor: Sendable {
     /// What to spawn for `id`.
     public func spec(_ id: ServiceID) -> ServiceConfig { records[id].spec }
 
-    public func status(_ id: ServiceID) -> ServiceStatus { records[id].status }
+    public func status(_ id: ServiceID) -> ServiceStatus { status(of: records[id]) }
 
     /// The earliest moment something is due (probe check, restart, SIGKILL, stop budget); nil when nothing is.
     public var nextDeadline: Instant? {
@@ -228,6 +252,19 @@ public struct Supervisor: Sendable {
         if case .running = phase { startWhatCan(now: now) }
         if case .running = phase { exitIfAllFinished() }
         if case .stopping = phase { advanceRunStop(now: now) }
+        sweepRemoved()
+        if case .running = phase { startWhatCan(now: now) }
+    }
+
+    /// Services a reload or a scale-down removed leave the table once they are down.
+    mutating func sweepRemoved() {
+        var removed = false
+        for id in records.ids where records[id].removeWhenDown && !records[id].state.isUp {
+            records.remove(id)
+            output.append(.serviceRemoved(id))
+            removed = true
+        }
+        if removed { resolveGraph() }
     }
 
     mutating func fireDueTimers(now: Instant) {
@@ -263,7 +300,8 @@ public struct Supervisor: Sendable {
     func change(_ id: ServiceID, from: ServiceState, reason: String?) -> StateChange {
         let record = records[id]
         return StateChange(
-            service: id, name: record.name, from: from, to: record.state, ready: record.ready, pid: record.pid,
+            service: id, name: record.name, baseName: record.spec.baseName, from: from, to: record.state,
+            ready: record.ready, pid: record.pid,
             exitCode: record.exitCode, restarts: record.restarts, reason: reason)
     }
 }

@@ -5,6 +5,8 @@ public enum SupervisorAction: Equatable, Sendable {
     case serviceAdded(ServiceID)
     /// The service is gone for good (removed by a reload or a scale-down, and down): drop its I/O.
     case serviceRemoved(ServiceID)
+    /// A scale renamed the service (`web` → `web-0`); its process runs on.
+    case serviceRenamed(ServiceID)
     /// Spawn `spec(id)` in a new process group; reply `.spawned` or `.spawnFailed`.
     case spawn(ServiceID)
     /// `kill(-pid, signal)` when `toGroup`, else `kill(pid, signal)`.
@@ -32,6 +34,8 @@ public enum SupervisorAction: Equatable, Sendable {
 public struct StateChange: Equatable, Sendable {
     public var service: ServiceID
     public var name: String
+    /// The name in the file (replicas share it): what `pcinit events NAME` matches besides `name`.
+    public var baseName: String
     public var from: ServiceState
     public var to: ServiceState
     public var ready: Bool
@@ -45,11 +49,12 @@ public struct StateChange: Equatable, Sendable {
     public var reason: String?
 
     public init(
-        service: ServiceID, name: String, from: ServiceState, to: ServiceState, ready: Bool, pid: Int32? = nil,
-        exitCode: Int32? = nil, restarts: Int = 0, reason: String? = nil
+        service: ServiceID, name: String, baseName: String? = nil, from: ServiceState, to: ServiceState, ready: Bool,
+        pid: Int32? = nil, exitCode: Int32? = nil, restarts: Int = 0, reason: String? = nil
     ) {
         self.service = service
         self.name = name
+        self.baseName = baseName ?? name
         self.from = from
         self.to = to
         self.ready = ready
