@@ -23,16 +23,48 @@ import Testing
 
     @Test func tenantStackStartsRestoreFirstAndStopsCaddyFirst() throws {
         let config = try #require(Self.load("tenant-stack").config)
-        #expect(config.services.map(\.name) == ["restore", "litestream", "pocketbase", "caddy"])
+        #expect(config.services.map(\.name) == ["restore", "litestream", "pocketbase", "caddy", "nats"])
         let graph = DependencyGraph(
             names: config.services.map(\.name),
             edges: Dictionary(uniqueKeysWithValues: config.services.map { ($0.name, $0.dependsOn.map(\.service)) })
         )
-        // Shutdown goes from the highest level down: caddy, then pocketbase, then litestream.
-        #expect(graph.levels() == [0, 1, 2, 3])
+        // Shutdown goes from the highest level down: caddy, then pocketbase, then litestream (then nats, a
+        // sidecar that depends on nothing, so the app's hooks keep it until the app is gone).
+        #expect(graph.levels() == [0, 1, 2, 3, 0])
         #expect(config.pcinit.stopTimeout == .seconds(25))
-        let pocketbase = try #require(config.services.first { $0.name == "pocketbase" })
+        let byName = Dictionary(uniqueKeysWithValues: config.services.map { ($0.name, $0) })
+        let pocketbase = try #require(byName["pocketbase"])
         #expect(pocketbase.dependsOn.contains(Dependency(service: "litestream", condition: .processStarted)))
+        // The sidecar runs only when named; the per-service timeouts fit in the stop budget.
+        #expect(byName["nats"]?.disabled == true)
+        let timeouts = ["caddy", "pocketbase", "litestream"].compactMap { byName[$0]?.shutdown.timeout }
+        #expect(timeouts.count == 3 && timeouts.reduce(.zero, +) < config.pcinit.stopTimeout ?? .seconds(10))
+    }
+
+    /// Paths and ports come from variables with defaults: the image's layout unless the environment says
+    /// otherwise.
+    @Test func tenantStackTakesPathsAndPortsFromTheEnvironment() throws {
+        let defaults = try #require(Self.load("tenant-stack").config)
+        let environment = try #require(defaults.services.first { $0.name == "litestream" }?.environment)
+        let values = Dictionary(environment.aboveInherited, uniquingKeysWith: { _, last in last })
+        #expect(values["DATA_DIR"] == "/data")
+        #expect(values["LITESTREAM_REPLICA_URL"] == "file:///replica")
+        #expect(values["LITESTREAM_CONFIG"] == "/etc/tenant-stack/litestream.yml")
+        #expect(values["PORT"] == "8080" && values["PB_PORT"] == "8090")
+
+        let custom = try #require(
+            ConfigLoader(
+                environment: ["PB_PORT": "9191", "REPLICA_DIR": "/mnt/replica", "SECRETS_FILE": "/dev/null"],
+                workingDirectory: Self.root, readFile: readRealFile
+            ).load(files: ["examples/tenant-stack/process-compose.yml"]).config)
+        let pocketbase = try #require(custom.services.first { $0.name == "pocketbase" })
+        if case .httpGet(_, let port, _, _, _, _) = pocketbase.readinessProbe?.check {
+            #expect(port == 9191)
+        } else {
+            Issue.record("pocketbase: http_get readiness probe")
+        }
+        let url = pocketbase.environment.aboveInherited.last { $0.0 == "LITESTREAM_REPLICA_URL" }?.1
+        #expect(url == "file:///mnt/replica")
     }
 
     @Test func webStackUsesEveryReadinessKind() throws {
