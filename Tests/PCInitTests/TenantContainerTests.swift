@@ -76,7 +76,8 @@ struct TenantContainerTests {
         for library in libraries {
             let target = "\(context)/stack\(library)"
             try files.createDirectory(
-                atPath: URL(fileURLWithPath: target).deletingLastPathComponent().path, withIntermediateDirectories: true)
+                atPath: URL(fileURLWithPath: target).deletingLastPathComponent().path, withIntermediateDirectories: true
+            )
             try files.copyItem(atPath: URL(fileURLWithPath: library).resolvingSymlinksInPath().path, toPath: target)
         }
         return true
@@ -166,7 +167,8 @@ struct TenantContainerTests {
         let body = "{\"identity\":\"\(email)\",\"password\":\"\(password)\"}"
         let answer = try await Podman.shell(
             Podman.podman + [
-                "exec", name, "wget", "-q", "-O", "-", "--header", "Content-Type: application/json", "--post-data", body,
+                "exec", name, "wget", "-q", "-O", "-", "--header", "Content-Type: application/json", "--post-data",
+                body,
                 "http://127.0.0.1:8080/api/collections/_superusers/auth-with-password",
             ])
         return answer.status == 0 && answer.stdout.contains("\"token\"")
