@@ -75,4 +75,52 @@ import Testing
         if case .tcp = byName["proxy"]?.readinessProbe?.check {} else { Issue.record("proxy: tcp probe") }
         #expect(byName["proxy"]?.shutdown.signal == 3)
     }
+
+    /// fly.toml deploys the tenant stack as README's Fly section says; its numbers must agree with the config.
+    @Test func flyTomlAgreesWithTheTenantStack() throws {
+        let fly = try String(contentsOfFile: "\(Self.root)/fly.toml", encoding: .utf8)
+        // `section.key` → value, for the flat `key = "value"` lines this file uses ("" is the top level).
+        var values: [String: String] = [:]
+        var section = ""
+        for raw in fly.split(separator: "\n") {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") {
+                section = line.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            } else if let equals = line.range(of: " = "), !line.hasPrefix("#") {
+                let value = line[equals.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                values["\(section).\(line[..<equals.lowerBound])"] = value
+            }
+        }
+        let config = try #require(Self.load("tenant-stack").config)
+        let budget = try #require(config.pcinit.stopTimeout)
+        let killTimeout = try #require(values[".kill_timeout"].flatMap(DurationText.parse))
+        #expect(killTimeout > budget, "kill_timeout \(killTimeout) must exceed the stop budget \(budget)")
+        #expect(values["env.PCINIT_STOP_TIMEOUT"].flatMap(DurationText.parse) == budget)
+        #expect(values[".kill_signal"] == "SIGTERM")
+        #expect(values["build.dockerfile"] == "examples/tenant-stack/Dockerfile.example")
+        #expect(FileManager.default.fileExists(atPath: "\(Self.root)/examples/tenant-stack/Dockerfile.example"))
+        #expect(values["http_service.internal_port"] == "8080" && values["env.PORT"] == "8080", "Caddy's port")
+        #expect(values["mounts.destination"] == "/data" && values["env.DATA_DIR"] == "/data", "the volume")
+        #expect(values["checks.pcinit.port"] == "8558" && values["checks.pcinit.path"] == "/readyz")
+        let names = Set(config.services.map(\.name))
+        let app = try #require(values["processes.app"])
+        #expect(app.split(separator: " ").allSatisfy { names.contains(String($0)) }, "[processes] app = \(app)")
+    }
+
+    /// One name for the stage that builds pcinit, everywhere a Dockerfile or README names it: `build`, which
+    /// is also what the podman tests replace (`--build-context build=DIR`).
+    @Test func everyDockerfileCallsTheBuildStageBuild() throws {
+        for file in ["Dockerfile", "examples/tenant-stack/Dockerfile.example", "README.md"] {
+            let text = try String(contentsOfFile: "\(Self.root)/\(file)", encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                if let range = line.range(of: "--from=") {
+                    let stage = line[range.upperBound...].prefix { !$0.isWhitespace }
+                    #expect(stage == "build", "\(file): \(line)")
+                }
+                if line.hasPrefix("FROM "), let range = line.range(of: " AS ") {
+                    #expect(line[range.upperBound...] == "build", "\(file): \(line)")
+                }
+            }
+        }
+    }
 }
