@@ -159,7 +159,8 @@ extension ServiceRuntime {
                 ready: supervisor.isReady,
                 stopping: supervisor.isStopping,
                 statuses: servicesWithMainPIDs(),
-                now: MonotonicClock.now()
+                now: MonotonicClock.now(),
+                healthAddress: settings.healthAddress.description
             )
             connection.reply(id: id, result: report.json)
         case .logs(let request):

@@ -79,11 +79,20 @@ struct PCInit {
 
     /// `pcinit --check`: one line on stdout, exit 0 or 1 (never 2: a health checker reads 2 as "unknown").
     static func check(_ global: GlobalOptions) -> Int32 {
-        guard let address = Endpoints.healthAddress(global, config: Endpoints.quietConfig(global)) else {
+        // One second in all: asking the control socket for the address takes a little of it, the GET the rest.
+        let deadline = MonotonicClock.now() + .milliseconds(950)
+        var config: ProjectConfig??
+        let loadConfigOnce = {
+            if config == nil { config = .some(Endpoints.quietConfig(global)) }
+            return config ?? nil
+        }
+        let text = Endpoints.checkAddressText(global, config: loadConfigOnce, socketTimeout: .milliseconds(300))
+        guard let address = HealthAddress.parse(text) else {
             Log.writeAll(fd: 1, "invalid health address\n")
             return 1
         }
-        let (code, line) = HealthCheckClient.check(address: address, timeout: .seconds(1))
+        let remaining = max(deadline - MonotonicClock.now(), .milliseconds(100))
+        let (code, line) = HealthCheckClient.check(address: address, timeout: remaining)
         Log.writeAll(fd: 1, line + "\n")
         return code
     }

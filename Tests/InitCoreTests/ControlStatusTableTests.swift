@@ -84,3 +84,16 @@ import Testing
         #expect(StatusReport(json: .object([("ready", .bool(true))])) == nil)
     }
 }
+
+/// The control socket's `status` answer also says where the health listener is (for `pcinit --check`).
+@Suite struct StatusReportHealthAddressTests {
+    @Test func healthAddressIsAnOptionalFieldThatReadsBack() throws {
+        let report = StatusReport(ready: true, stopping: false, services: [], healthAddress: "[::]:8559")
+        let text = report.json.rendered()
+        #expect(text == #"{"ready":true,"stopping":false,"services":[],"health_addr":"[::]:8559"}"#)
+        #expect(StatusReport(json: try JSONParser.parse(Array(text.utf8)))?.healthAddress == "[::]:8559")
+        // An older server's answer has no such field.
+        let older = try JSONParser.parse(Array(#"{"ready":true,"stopping":false,"services":[]}"#.utf8))
+        #expect(StatusReport(json: older)?.healthAddress == nil)
+    }
+}

@@ -4,20 +4,30 @@ public struct StatusReport: Equatable, Sendable {
     public var ready: Bool
     public var stopping: Bool
     public var services: [StatusRow]
+    /// The health listener's address as the server was configured (`"[::]:8559"`, `"off"`), in the control
+    /// socket's answer only (`health_addr`): `pcinit --check` run without the config finds it there.
+    public var healthAddress: String?
 
-    public init(ready: Bool, stopping: Bool, services: [StatusRow]) {
+    public init(ready: Bool, stopping: Bool, services: [StatusRow], healthAddress: String? = nil) {
         self.ready = ready
         self.stopping = stopping
         self.services = services
+        self.healthAddress = healthAddress
     }
 
     /// From the supervisor's snapshot; `now` measures uptime.
-    public init(ready: Bool, stopping: Bool, statuses: [ServiceStatus], now: Instant) {
-        self.init(ready: ready, stopping: stopping, services: statuses.map { StatusRow($0, now: now) })
+    public init(ready: Bool, stopping: Bool, statuses: [ServiceStatus], now: Instant, healthAddress: String? = nil) {
+        self.init(
+            ready: ready, stopping: stopping, services: statuses.map { StatusRow($0, now: now) },
+            healthAddress: healthAddress)
     }
 
     public var json: JSONValue {
-        .object([("ready", .bool(ready)), ("stopping", .bool(stopping)), ("services", .array(services.map(\.json)))])
+        var fields: [(String, JSONValue)] = [
+            ("ready", .bool(ready)), ("stopping", .bool(stopping)), ("services", .array(services.map(\.json))),
+        ]
+        if let healthAddress { fields.append(("health_addr", .string(healthAddress))) }
+        return .object(fields)
     }
 
     /// nil when the result does not have the documented shape.
@@ -30,7 +40,7 @@ public struct StatusReport: Equatable, Sendable {
             guard let row = StatusRow(json: item) else { return nil }
             rows.append(row)
         }
-        self.init(ready: ready, stopping: stopping, services: rows)
+        self.init(ready: ready, stopping: stopping, services: rows, healthAddress: json["health_addr"]?.stringValue)
     }
 }
 

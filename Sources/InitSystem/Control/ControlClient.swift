@@ -9,13 +9,21 @@ public enum ControlClient {
     public static func call(
         socketPath: String, method: String, params: JSONValue, timeoutSeconds: Int = 5
     ) -> Result<JSONValue, ControlClientError> {
+        call(socketPath: socketPath, method: method, params: params, timeout: .seconds(timeoutSeconds))
+    }
+
+    /// The same within `timeout`, which may be under a second (`pcinit --check` shares its 1 s with it).
+    public static func call(
+        socketPath: String, method: String, params: JSONValue, timeout: Duration
+    ) -> Result<JSONValue, ControlClientError> {
         let channel: ControlChannel
         switch ControlChannel.connect(socketPath) {
         case .success(let connected): channel = connected
         case .failure(let error): return .failure(error)
         }
-        let deadline = MonotonicClock.now() + .seconds(timeoutSeconds)
-        return request(on: channel, method: method, params: params, deadline: deadline, timeoutSeconds: timeoutSeconds)
+        let deadline = MonotonicClock.now() + timeout
+        let seconds = Int(max(1, (timeout.millisecondsRoundedUp + 999) / 1000))
+        return request(on: channel, method: method, params: params, deadline: deadline, timeoutSeconds: seconds)
     }
 
     /// For `logs -f`: passes the initial lines, then each pushed line, to `onLine(service, line)` until the
