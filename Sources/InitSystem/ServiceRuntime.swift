@@ -217,6 +217,7 @@ public final class ServiceRuntime {
             workingDirectory: spec.workingDir ?? settings.workingDirectory
         )
         request.closeFrom = 3
+        request.apply(spec.process)
         var terminal: Int32?
         var pipes: [(read: Int32, write: Int32)] = []
         if id == mainID {
@@ -302,6 +303,7 @@ public final class ServiceRuntime {
             workingDirectory: spec.workingDir ?? settings.workingDirectory
         )
         request.closeFrom = 3
+        request.apply(spec.process)
         request.stdinFD = devNull
         let pid: pid_t
         do throws(SpawnError) {
@@ -331,7 +333,8 @@ public final class ServiceRuntime {
         checkID = probes.run(
             probe,
             environment: environment(for: id),
-            workingDirectory: spec.workingDir ?? settings.workingDirectory
+            workingDirectory: spec.workingDir ?? settings.workingDirectory,
+            process: spec.process
         ) { [unowned self] success, detail in
             if let checkID { self.probeChecks[id]?.removeAll { $0 == checkID } }
             self.dispatch(.probeFinished(id, kind, success: success, detail: detail))

@@ -16,11 +16,12 @@ enum ConfigCommand {
 
     /// Loads and validates; prints every diagnostic to stderr. nil when there was an error.
     static func load(_ files: [String], quiet: Bool = false) -> ProjectConfig? {
-        let loader = ConfigLoader(
+        var loader = ConfigLoader(
             environment: environment(),
             workingDirectory: FileSystem.currentDirectory(),
             readFile: FileSystem.read
         )
+        loader.identity = ProcessIdentity(uid: geteuid(), gid: getegid())
         let result = loader.load(files: files)
         if quiet { return result.config }
         for diagnostic in result.diagnostics { Log.writeAll(fd: 2, "pcinit | \(diagnostic.formatted)\n") }
