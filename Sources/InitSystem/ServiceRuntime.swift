@@ -60,7 +60,7 @@ public final class ServiceRuntime {
     let probes: ProbeRunner
     public private(set) var supervisor: Supervisor
     let mainID: ServiceID?
-    let prefixes: [String]
+    let logLayout: ServiceLogLayout
     let devNull: Int32
     let rings: [LineRing]
     var relays: [LogRelay] = []
@@ -98,8 +98,9 @@ public final class ServiceRuntime {
         )
         mainID = settings.mainCommand == nil ? nil : settings.config.services.count
         let names = supervisor.services.map(\.name)
-        let width = names.map(\.count).max() ?? 0
-        prefixes = names.map { $0 + String(repeating: " ", count: width - $0.count) + " | " }
+        let specs = supervisor
+        logLayout = ServiceLogLayout(names: names, logFiles: names.indices.map { specs.spec($0).logFile })
+        logLayout.applyToLog()
         rings = names.map { _ in LineRing(capacity: settings.config.logLength) }
         devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
         if devNull < 0 { throw SystemError("open /dev/null") }
@@ -268,9 +269,10 @@ public final class ServiceRuntime {
     private func makeRelay(for id: ServiceID, fd: Int32, output: OutputChannel) -> LogRelay? {
         do {
             var relay: LogRelay?
+            let stream: ServiceLogLayout.Stream = output === stdout ? .stdout : .stderr
             relay = try LogRelay(
                 fd: fd,
-                prefix: prefixes[id],
+                prefix: logLayout.prefix(id, stream),
                 output: output,
                 loop: loop,
                 ring: rings[id],
@@ -278,7 +280,9 @@ public final class ServiceRuntime {
                 onReadyLine: { [unowned self] in self.dispatch(.readyLogLineSeen(id)) },
                 onClosed: { [unowned self] in
                     self.relays.removeAll { $0 === relay }
-                }
+                },
+                renderer: logLayout.renderer(id, stream),
+                file: logLayout.file(id, stream)
             )
             relays.append(relay!)
             return relay

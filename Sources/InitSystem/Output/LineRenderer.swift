@@ -1,0 +1,69 @@
+import Glibc
+import InitCore
+
+/// Turns a relay batch (`prefix line\n` records) into what a sink gets when that is not the batch itself:
+/// text with a time in front, or one JSON object per line. The batch stays as it is for the ring buffer and
+/// the ready-line check; only its copy for the sink is re-rendered.
+struct LineRenderer {
+    enum Style {
+        /// Each record as it is (with its `name | ` prefix when `keepPrefix`), after the time if `timestamps`.
+        case text(timestamps: Bool, keepPrefix: Bool)
+        /// `{"time":…,"service":…,"stream":…,"message":…}`.
+        case json
+    }
+
+    let style: Style
+    /// For JSON: `,"service":"web","stream":"stdout","message":"`, built once.
+    private let jsonFields: [UInt8]
+
+    init(style: Style, service: String, stream: String) {
+        self.style = style
+        var fields = Array(#","service":"#.utf8)
+        LogLineEncoding.appendJSONString(service, to: &fields)
+        fields += Array(#","stream":"#.utf8)
+        LogLineEncoding.appendJSONString(stream, to: &fields)
+        fields += Array(#","message":""#.utf8)
+        jsonFields = fields
+    }
+
+    /// Appends the rendered records to `out`; `time` is the batch's timestamp (one read, one time).
+    func render(
+        _ batch: [UInt8], lineEnds: [Int32], prefixLength: Int, time: [UInt8], into out: inout [UInt8]
+    ) {
+        batch.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var start = 0
+            for end in lineEnds {
+                let end = Int(end)
+                switch style {
+                case .text(let timestamps, let keepPrefix):
+                    if timestamps {
+                        out.append(contentsOf: time)
+                        out.append(0x20)
+                    }
+                    let from = keepPrefix ? start : start + prefixLength
+                    out.append(contentsOf: UnsafeBufferPointer(start: base + from, count: end - from))
+                case .json:
+                    out.append(contentsOf: #"{"time":""#.utf8)
+                    out.append(contentsOf: time)
+                    out.append(0x22)
+                    out.append(contentsOf: jsonFields)
+                    let message = UnsafeBufferPointer(start: base + start + prefixLength, count: end - 1 - start - prefixLength)
+                    LogLineEncoding.appendJSONStringContent(message, to: &out)
+                    out.append(contentsOf: "\"}\n".utf8)
+                }
+                start = end
+            }
+        }
+    }
+}
+
+/// The wall-clock time as log lines show it.
+enum WallClock {
+    /// RFC 3339 UTC with milliseconds, as bytes.
+    static func timestamp() -> [UInt8] {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return LogLineEncoding.timestamp(seconds: Int64(now.tv_sec), nanoseconds: Int64(now.tv_nsec))
+    }
+}
