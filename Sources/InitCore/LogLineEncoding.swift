@@ -62,7 +62,9 @@ public enum LogLineEncoding {
         var index = 0
         var runStart = 0
         func flushRun(_ end: Int) {
-            if end > runStart { out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: end - runStart)) }
+            if end > runStart {
+                out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: end - runStart))
+            }
         }
         while index < count {
             let byte = base[index]

@@ -113,7 +113,7 @@ struct ContainerTests {
         let text = logs.stdout + logs.stderr
         #expect(text.contains("database | database system is ready to accept connections"), "\(text)")
         #expect(text.contains("app      | "), "\(text)")
-        #expect(text.contains("pcinit | database stopped (exited 0)"), "\(text)")
+        #expect(text.contains("pcinit   | database stopped (exited 0)"), "\(text)")
     }
 
     struct ShellResult {

@@ -48,7 +48,8 @@ struct LineRenderer {
                     out.append(contentsOf: time)
                     out.append(0x22)
                     out.append(contentsOf: jsonFields)
-                    let message = UnsafeBufferPointer(start: base + start + prefixLength, count: end - 1 - start - prefixLength)
+                    let message = UnsafeBufferPointer(
+                        start: base + start + prefixLength, count: end - 1 - start - prefixLength)
                     LogLineEncoding.appendJSONStringContent(message, to: &out)
                     out.append(contentsOf: "\"}\n".utf8)
                 }

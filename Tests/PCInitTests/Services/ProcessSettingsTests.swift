@@ -49,7 +49,7 @@ struct ProcessSettingsTests {
             project.arguments(), environment: .clean.with(["HOME": "/root", "USER": "root"]),
             workingDirectory: project.path)
         #expect(result.status == 0, "\(result)")
-        #expect(result.stdoutLines.contains("web | 65534 65534 [65534] \(home) nobody nobody"), "\(result)")
+        #expect(result.stdoutLines.contains("web    | 65534 65534 [65534] \(home) nobody nobody"), "\(result)")
     }
 
     @Test(.needsRoot) func numericUserAndGroupNeedNoPasswdEntry() async throws {
@@ -63,7 +63,7 @@ struct ProcessSettingsTests {
             """)
         let result = try await runPCInit(project.arguments(), workingDirectory: project.path)
         #expect(result.status == 0, "\(result)")
-        #expect(result.stdoutLines.contains("web | 1234 2345 [2345] HOME=/"), "\(result)")
+        #expect(result.stdoutLines.contains("web    | 1234 2345 [2345] HOME=/"), "\(result)")
     }
 
     @Test func umaskAndLimitsAreWhatTheServiceSees() async throws {
@@ -81,7 +81,7 @@ struct ProcessSettingsTests {
             """)
         let result = try await runPCInit(project.arguments(), workingDirectory: project.path)
         #expect(result.status == 0, "\(result)")
-        let lines = result.stdoutLines.filter { $0.hasPrefix("web | ") }.map { $0.dropFirst("web | ".count) }
+        let lines = result.stdoutLines.filter { $0.hasPrefix("web    | ") }.map { $0.dropFirst("web    | ".count) }
         #expect(lines == ["0027", "1234", "0", "640", "NoNewPrivs:\t1"], "\(result)")
     }
 
