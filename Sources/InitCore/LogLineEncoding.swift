@@ -68,7 +68,7 @@ public enum LogLineEncoding {
         }
         while index < count {
             let byte = base[index]
-            if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte < 0x80 {
+            if byte >= 0x20 && byte < 0x80 && byte != 0x22 && byte != 0x5C {
                 index += 1
                 continue
             }

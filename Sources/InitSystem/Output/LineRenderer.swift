@@ -30,28 +30,34 @@ struct LineRenderer {
     func render(
         _ batch: [UInt8], lineEnds: [Int32], prefixLength: Int, time: [UInt8], into out: inout [UInt8]
     ) {
+        // What comes before each line's own bytes is the same for the whole batch: built once.
+        var head: [UInt8] = []
+        let keepPrefix: Bool
+        switch style {
+        case .text(let timestamps, let keep):
+            keepPrefix = keep
+            if timestamps { head = time + [0x20] }
+        case .json:
+            keepPrefix = false
+            head = Array(#"{"time":""#.utf8) + time + [0x22] + jsonFields
+        }
+        let isJSON: Bool
+        if case .json = style { isJSON = true } else { isJSON = false }
+        out.reserveCapacity(out.count + batch.count + lineEnds.count * (head.count + 4))
         batch.withUnsafeBufferPointer { bytes in
             guard let base = bytes.baseAddress else { return }
             var start = 0
             for end in lineEnds {
                 let end = Int(end)
-                switch style {
-                case .text(let timestamps, let keepPrefix):
-                    if timestamps {
-                        out.append(contentsOf: time)
-                        out.append(0x20)
-                    }
+                out.append(contentsOf: head)
+                if isJSON {
+                    let from = start + prefixLength
+                    LogLineEncoding.appendJSONStringContent(
+                        UnsafeBufferPointer(start: base + from, count: end - 1 - from), to: &out)
+                    out.append(contentsOf: [0x22, 0x7D, 0x0A])  // "}\n
+                } else {
                     let from = keepPrefix ? start : start + prefixLength
                     out.append(contentsOf: UnsafeBufferPointer(start: base + from, count: end - from))
-                case .json:
-                    out.append(contentsOf: #"{"time":""#.utf8)
-                    out.append(contentsOf: time)
-                    out.append(0x22)
-                    out.append(contentsOf: jsonFields)
-                    let message = UnsafeBufferPointer(
-                        start: base + start + prefixLength, count: end - 1 - start - prefixLength)
-                    LogLineEncoding.appendJSONStringContent(message, to: &out)
-                    out.append(contentsOf: "\"}\n".utf8)
                 }
                 start = end
             }
