@@ -74,3 +74,12 @@ struct LogOutputTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "only\n")
     }
 }
+
+@Suite("Process usage reader")
+struct ProcessUsageReaderTests {
+    @Test func readsThisProcess() throws {
+        let usage = try #require(ProcessUsageReader.read(getpid()))
+        #expect(ProcessUsageReader.residentBytes(usage) > 1024 * 1024, "a test process has more than 1 MB resident")
+        #expect(ProcessUsageReader.read(-5) == nil)
+    }
+}
