@@ -36,16 +36,16 @@ struct LogOutputTests {
                 + #"{"time":"T","service":"web","stream":"stderr","message":""}"# + "\n")
     }
 
-    @Test func prefixesShareOneWidthWithPCInit() {
+    @Test func prefixesShareOneWidthWithPCInitAndAreColouredPerStream() {
         Log.format = .text
-        let short = ServiceLogLayout(names: ["a", "db"], logFiles: [], coloursOnStdout: false, coloursOnStderr: false)
-        #expect(short.prefix(0, .stdout) == "a      | ")
-        #expect(short.width == 6)
-        let long = ServiceLogLayout(
-            names: ["a", "postgresql"], logFiles: [], coloursOnStdout: true, coloursOnStderr: false)
-        #expect(long.prefix(0, .stdout) == "\u{1B}[36ma          |\u{1B}[0m ")
-        #expect(long.prefix(1, .stderr) == "postgresql | ")
-        #expect(long.renderer(0, .stdout) == nil, "plain text is the batch itself")
+        #expect(ServiceLogLayout.width(names: ["a", "db"]) == 6)
+        #expect(ServiceLogLayout.width(names: ["a", "postgresql"]) == 10)
+        #expect(ServiceLogLayout.width(names: []) == 6)
+        let layout = ServiceLogLayout(coloursOnStdout: true, coloursOnStderr: false)
+        #expect(layout.prefix("a          | ", colourIndex: 0, .stdout) == "\u{1B}[36ma          |\u{1B}[0m ")
+        #expect(layout.prefix("a          | ", colourIndex: 1, .stdout) == "\u{1B}[33ma          |\u{1B}[0m ")
+        #expect(layout.prefix("postgresql | ", colourIndex: 1, .stderr) == "postgresql | ")
+        #expect(layout.renderer(name: "a", .stdout) == nil, "plain text is the batch itself")
     }
 
     @Test func aLogFileRotatesBeforeItWouldGrowPastItsSize() throws {

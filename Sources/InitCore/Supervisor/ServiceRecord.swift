@@ -51,11 +51,12 @@ struct ReadinessSignals: Sendable {
 
 /// The supervisor's whole knowledge of one service.
 struct ServiceRecord: Sendable {
+    let id: ServiceID
     var spec: ServiceConfig
-    /// Resolved `depends_on` (unknown names dropped: config validation reports them).
-    var dependencies: [(service: ServiceID, condition: DependencyCondition)]
+    /// Resolved `depends_on` (unknown names dropped: config validation reports them); see `resolveGraph`.
+    var dependencies: [(service: ServiceID, condition: DependencyCondition)] = []
     /// DependencyGraph level: 0 depends on nothing; the run's stop goes from the highest level down.
-    var shutdownLevel: Int
+    var shutdownLevel = 0
 
     var state: ServiceState
     var since: Instant?
@@ -87,13 +88,9 @@ struct ServiceRecord: Sendable {
     /// A stop requested while the spawn reply was outstanding; carried out when `.spawned` arrives.
     var stopWhenSpawned: StopPurpose?
 
-    init(
-        spec: ServiceConfig, dependencies: [(service: ServiceID, condition: DependencyCondition)], shutdownLevel: Int,
-        state: ServiceState
-    ) {
+    init(id: ServiceID, spec: ServiceConfig, state: ServiceState) {
+        self.id = id
         self.spec = spec
-        self.dependencies = dependencies
-        self.shutdownLevel = shutdownLevel
         self.state = state
     }
 
@@ -134,7 +131,7 @@ struct ServiceRecord: Sendable {
 
     var status: ServiceStatus {
         ServiceStatus(
-            name: name, state: state, ready: ready, pid: pid, restarts: restarts, lastExit: lastExit,
+            id: id, name: name, state: state, ready: ready, pid: pid, restarts: restarts, lastExit: lastExit,
             exitCode: exitCode, startedAt: startedAt, since: since, detail: detail
         )
     }

@@ -45,6 +45,8 @@ public enum ServiceState: String, Sendable, Equatable, CaseIterable {
 
 /// A snapshot of one service for `/status`, `/metrics` and `pcinit status`.
 public struct ServiceStatus: Sendable, Equatable {
+    /// nil for a status that no supervisor record stands behind (single-command mode's command).
+    public var id: ServiceID?
     public var name: String
     public var state: ServiceState
     /// Ready now (readiness probe passing, ready line seen, READY=1, or running with none configured).
@@ -64,6 +66,7 @@ public struct ServiceStatus: Sendable, Equatable {
     public var detail: String?
 
     public init(
+        id: ServiceID? = nil,
         name: String,
         state: ServiceState,
         ready: Bool = false,
@@ -75,6 +78,7 @@ public struct ServiceStatus: Sendable, Equatable {
         since: Instant? = nil,
         detail: String? = nil
     ) {
+        self.id = id
         self.name = name
         self.state = state
         self.ready = ready

@@ -46,7 +46,7 @@ extension Supervisor {
         var changed = true
         while changed {
             changed = false
-            for id in records.indices where records[id].state == .pending {
+            for id in records.ids where records[id].state == .pending {
                 guard case .running = phase else { return }
                 let verdicts = records[id].dependencies.map { verdict(of: $0.service, for: $0.condition) }
                 if let reason = verdicts.lazy.compactMap({ if case .cannotHold(let why) = $0 { why } else { nil } })
@@ -104,16 +104,15 @@ extension Supervisor {
     }
 
     mutating func skip(_ id: ServiceID, because reason: String, now: Instant) {
-        setState(id, .skipped, now: now)
         records[id].detail = reason
-        log("\(records[id].name) skipped: \(reason)")
+        setState(id, .skipped, now: now, reason: "skipped: \(reason)")
         if records[id].spec.availability.exitOnSkipped { beginRunStop(.skipped(id), now: now) }
     }
 
-    mutating func spawn(_ id: ServiceID, now: Instant) {
-        setState(id, .starting, now: now)
+    mutating func spawn(_ id: ServiceID, now: Instant, reason: String? = nil) {
         records[id].restartAt = nil
         records[id].detail = nil
+        setState(id, .starting, now: now, reason: reason)
         output.append(.spawn(id))
     }
 
