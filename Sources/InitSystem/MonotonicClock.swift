@@ -10,11 +10,3 @@ public enum MonotonicClock {
     }
 }
 
-/// The wall clock, for timestamps people and log shippers read (never for deadlines).
-public enum WallClock {
-    public static func rfc3339() -> String {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return RFC3339.format(secondsSinceEpoch: Int64(ts.tv_sec), nanoseconds: Int64(ts.tv_nsec))
-    }
-}

@@ -65,6 +65,8 @@ public final class ServiceRuntime {
     let stderr: OutputChannel
     let probes: ProbeRunner
     public private(set) var supervisor: Supervisor
+    /// Prefix colours, renderers and log files of the services' lines.
+    let logLayout = ServiceLogLayout()
     let devNull: Int32
     /// Each service's I/O, keyed by the supervisor's ids; made and dropped by its actions.
     var io: [ServiceID: ServiceIO] = [:]
@@ -253,6 +255,7 @@ public final class ServiceRuntime {
         for check in service.probeChecks { probes.cancel(check) }
         service.notifySocket?.close()
         followers = followers.map { ($0.connection, $0.services.subtracting([id])) }
+        logLayout.forget(id)
         alignPrefixes()
         updateRingObservers()
     }
@@ -265,8 +268,9 @@ public final class ServiceRuntime {
 
     /// Names padded to a common width, as the relay prints them; relays already running keep their width.
     private func alignPrefixes() {
-        let width = io.values.map(\.name.count).max() ?? 0
+        let width = ServiceLogLayout.width(names: io.values.map(\.name))
         for service in io.values { service.prefix = ServiceIO.prefix(for: service.name, width: width) }
+        logLayout.applyToLog(width: width)
     }
 
     // MARK: - Spawning
@@ -293,6 +297,7 @@ public final class ServiceRuntime {
             workingDirectory: spec.workingDir ?? settings.workingDirectory
         )
         request.closeFrom = 3
+        request.apply(spec.process)
         var terminal: Int32?
         var pipes: [(read: Int32, write: Int32)] = []
         if id == supervisor.mainCommandID {
@@ -343,9 +348,10 @@ public final class ServiceRuntime {
     private func makeRelay(for id: ServiceID, fd: Int32, output: OutputChannel) -> LogRelay? {
         do {
             var relay: LogRelay?
+            let stream: ServiceLogLayout.Stream = output === stdout ? .stdout : .stderr
             relay = try LogRelay(
                 fd: fd,
-                prefix: io[id]?.prefix ?? "",
+                prefix: logLayout.prefix(io[id]?.prefix ?? "", colourIndex: id.rawValue, stream),
                 output: output,
                 loop: loop,
                 ring: io[id]?.ring ?? LineRing(capacity: 0),
@@ -353,7 +359,9 @@ public final class ServiceRuntime {
                 onReadyLine: { [unowned self] in self.post(.readyLogLineSeen(id)) },
                 onClosed: { [unowned self] in
                     self.relays.removeAll { $0 === relay }
-                }
+                },
+                renderer: logLayout.renderer(name: supervisor.spec(id).name, stream),
+                file: logLayout.file(id, supervisor.spec(id).logFile, name: supervisor.spec(id).name, stream)
             )
             relays.append(relay!)
             return relay
@@ -378,6 +386,7 @@ public final class ServiceRuntime {
             workingDirectory: spec.workingDir ?? settings.workingDirectory
         )
         request.closeFrom = 3
+        request.apply(spec.process)
         request.stdinFD = devNull
         let pid: pid_t
         do throws(SpawnError) {
@@ -407,7 +416,8 @@ public final class ServiceRuntime {
         checkID = probes.run(
             probe,
             environment: environment(for: id),
-            workingDirectory: spec.workingDir ?? settings.workingDirectory
+            workingDirectory: spec.workingDir ?? settings.workingDirectory,
+            process: spec.process
         ) { [unowned self] success, detail in
             if let checkID { self.io[id]?.probeChecks.removeAll { $0 == checkID } }
             self.post(.probeFinished(id, kind, success: success, detail: detail))

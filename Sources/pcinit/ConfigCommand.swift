@@ -16,14 +16,18 @@ enum ConfigCommand {
 
     /// Loads and validates; prints every diagnostic to stderr. nil when there was an error.
     static func load(_ files: [String], quiet: Bool = false) -> ProjectConfig? {
-        let loader = ConfigLoader(
+        var loader = ConfigLoader(
             environment: environment(),
             workingDirectory: FileSystem.currentDirectory(),
             readFile: FileSystem.read
         )
+        loader.identity = ProcessIdentity(uid: geteuid(), gid: getegid())
         let result = loader.load(files: files)
         if quiet { return result.config }
-        for diagnostic in result.diagnostics { Log.writeAll(fd: 2, "pcinit | \(diagnostic.formatted)\n") }
+        if let config = result.config { LogOptions.apply(config.pcinit) }
+        for diagnostic in result.diagnostics {
+            Log.always(diagnostic.severity == .error ? .error : .warning, diagnostic.formatted)
+        }
         if !result.errors.isEmpty {
             let count = result.errors.count
             Log.error("\(count) error\(count == 1 ? "" : "s") in the config; nothing was started")
@@ -59,7 +63,7 @@ enum ConfigCommand {
                 do throws(YAMLError) {
                     var warnings: [YAMLWarning] = []
                     documents.append(try YAMLReader.parse(text, file: file, warnings: &warnings)?.jsonValue ?? .null)
-                    for warning in warnings { Log.writeAll(fd: 2, "pcinit | \(warning)\n") }
+                    for warning in warnings { Log.always(.warning, "\(warning)") }
                 } catch {
                     Log.error(error.description)
                     return 2

@@ -10,6 +10,7 @@ struct PCInit {
     static func main() {
         // Before anything else: from here on every signal queues up for the signalfd.
         let inherited = Signals.blockAllAndCaptureInherited()
+        LogOptions.applyEnvironment()
         if let name = ProcessEnvironment.value("PCINIT_LOG_LEVEL") {
             if let level = Log.Level(name: name) {
                 Log.level = level

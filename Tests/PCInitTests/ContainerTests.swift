@@ -124,8 +124,8 @@ struct ContainerTests {
         let text = logs.stdout + logs.stderr
         #expect(text.contains("database | database system is ready to accept connections"), "\(text)")
         #expect(text.contains("app      | "), "\(text)")
-        #expect(text.contains("pcinit | database stopped (exited 0)"), "\(text)")
-        #expect(text.contains("pcinit | worker exited 1, restarting in 2s"), "backoff: \(text)")
+        #expect(text.contains("pcinit   | database stopped (exited 0)"), "\(text)")
+        #expect(text.contains("pcinit   | worker exited 1, restarting in 2s"), "backoff: \(text)")
     }
 
     struct ShellResult {

@@ -7,6 +7,11 @@ public struct ConfigLoader {
     public var workingDirectory: String
     /// Reads a file by absolute path.
     public var readFile: (String) -> FileContents
+    /// Where `user:` names are looked up (the image's files; tests point elsewhere).
+    public var passwdPath = "/etc/passwd"
+    public var groupPath = "/etc/group"
+    /// pcinit's own uid:gid: when not root, `user` may only name pcinit's own account. nil: not checked.
+    public var identity: ProcessIdentity?
 
     public init(environment: [String: String], workingDirectory: String, readFile: @escaping (String) -> FileContents) {
         self.environment = environment
@@ -49,9 +54,13 @@ public struct ConfigLoader {
         var project = reader.project(merged, hostEnvironment: environment)
         project.processes = ProcessExtends.resolve(project.processes, log: &reader.log)
 
+        let needsUsers = project.processes.contains { $0.value["user"].map { !$0.isNull } ?? false }
         let context = ProcessDecodingContext(
             workingDirectory: workingDirectory, dotEnvLoader: dotEnvLoader,
-            maxBackoff: project.pcinit.maxBackoff ?? .seconds(30))
+            maxBackoff: project.pcinit.maxBackoff ?? .seconds(30),
+            users: needsUsers
+                ? UserDatabaseLoad(passwdPath: passwdPath, groupPath: groupPath, readFile: readFile) : nil,
+            identity: identity)
         // process-compose's PC_DISABLED_PROCESSES=a,b disables processes without editing the file.
         let disabledByEnvironment = Set(
             (environment["PC_DISABLED_PROCESSES"] ?? "").split(separator: ",").map { String($0.trimmingSpaces()) })

@@ -69,6 +69,9 @@ public struct PCInitSettings: Sendable, Equatable {
     public var logLevel: String?
     /// What SIGHUP does: forwarded to every service (the default), or `pcinit reload`.
     public var sighup: HangupAction = .forward
+    public var logFormat: LogFormat?
+    /// Text lines start with the time.
+    public var logTimestamps: Bool?
 
     public init(
         healthAddr: String? = nil,
@@ -77,7 +80,9 @@ public struct PCInitSettings: Sendable, Equatable {
         grace: Duration? = nil,
         mainDependsOn: [String]? = nil,
         maxBackoff: Duration? = nil,
-        logLevel: String? = nil
+        logLevel: String? = nil,
+        logFormat: LogFormat? = nil,
+        logTimestamps: Bool? = nil
     ) {
         self.healthAddr = healthAddr
         self.socketPath = socketPath
@@ -86,6 +91,8 @@ public struct PCInitSettings: Sendable, Equatable {
         self.mainDependsOn = mainDependsOn
         self.maxBackoff = maxBackoff
         self.logLevel = logLevel
+        self.logFormat = logFormat
+        self.logTimestamps = logTimestamps
     }
 }
 
@@ -235,6 +242,10 @@ public struct ServiceConfig: Sendable, Equatable {
     public var launchTimeout: Duration
     /// The file `location` is in.
     public var file: String?
+    /// User, umask, resource limits, no_new_privs for the service's processes (pcinit extensions).
+    public var process: ProcessSettings
+    /// `log_location`: the service's lines also go to this file.
+    public var logFile: LogFileConfig?
 
     public init(
         name: String,
@@ -256,7 +267,9 @@ public struct ServiceConfig: Sendable, Equatable {
         description: String? = nil,
         location: SourceLocation? = nil,
         launchTimeout: Duration = .seconds(5),
-        file: String? = nil
+        file: String? = nil,
+        process: ProcessSettings = .init(),
+        logFile: LogFileConfig? = nil
     ) {
         self.name = name
         self.baseName = baseName ?? name
@@ -278,6 +291,8 @@ public struct ServiceConfig: Sendable, Equatable {
         self.location = location
         self.launchTimeout = launchTimeout
         self.file = file
+        self.process = process
+        self.logFile = logFile
     }
 
     /// Whether `code` counts as a successful exit.

@@ -79,6 +79,8 @@ extension FieldReader {
                     at: node["sighup"]?.position)
             }
         }
+        settings.logFormat = enumValue(node["log_format"], "x-pcinit.log_format", allowed: LogFormat.allCases)
+        settings.logTimestamps = bool(node["log_timestamps"], "x-pcinit.log_timestamps")
         var positions: [SourcePosition] = []
         if let names = stringList(node["main_depends_on"], "x-pcinit.main_depends_on") {
             settings.mainDependsOn = names
