@@ -43,12 +43,51 @@ struct TenantStackTests {
         }
     }
 
-    @Test(.disabled("needs pcinit reload (issue: Operate a running pcinit)"))
-    func envFileChangeAppliesOnReloadTODO() async throws {
-        // TODO(issue "Operate a running pcinit"): boot the stack with SECRETS_FILE, change a value in that
-        // env_file, run `pcinit reload`; the services that read the file restart in dependency order with the
-        // new value, the others keep their pids, and the data written before is still there.
-        Issue.record("not written: waits for `pcinit reload`")
+    /// The playbook's secret rotation: edit the env_file, `pcinit reload`. Exactly the services that read the
+    /// file restart (new pids); the others keep theirs; the data is still served.
+    @Test func envFileChangeRestartsExactlyTheServicesThatReadIt() async throws {
+        let stack = try TenantStack()
+        let running = try await stack.start(mode: .subreaper, services: [])
+        defer { running.killTree() }
+        try await stack.waitUntilReady(running)
+        let before = try await stack.pids()
+        #expect(before.keys.contains("caddy") && before.keys.contains("pocketbase"), "\(before)")
+
+        try stack.root.write(
+            "secrets.env", "PB_ENCRYPTION_KEY=\(stack.encryptionKey)\nTENANT_ROTATION=2\n", mode: 0o600)
+        let reload = try await runPCInit(["--socket", stack.socketPath, "reload"])
+        #expect(reload.status == 0, "\(reload)")
+        let lines = reload.stdoutLines
+        #expect(lines.contains("restarted litestream: environment changed"), "\(reload)")
+        #expect(lines.contains("restarted pocketbase: environment changed"), "\(reload)")
+        #expect(!lines.contains { $0.contains("caddy") }, "caddy does not read the env_file: \(reload)")
+
+        try await stack.waitUntilReady(running)
+        var after: [String: Int]?
+        let deadline = ContinuousClock.now + .seconds(30)
+        while after == nil, ContinuousClock.now < deadline {
+            let now = try await stack.pids()
+            if let litestream = now["litestream"], let pocketbase = now["pocketbase"],
+                litestream != before["litestream"], pocketbase != before["pocketbase"]
+            {
+                after = now
+            } else {
+                try await Task.sleep(for: .milliseconds(100))  // a poll interval, not a race: the loop re-checks
+            }
+        }
+        let pids = try #require(after, "litestream and pocketbase never restarted:\n\(running.process.stderr)")
+        #expect(pids["caddy"] == before["caddy"], "caddy kept its pid")
+        #expect(
+            ProcFS.pids(withEnvironmentEntry: "TENANT_ROTATION=2").contains {
+                ProcFS.commandLine($0)?.contains("serve") == true
+            }, "the new PocketBase has the new value")
+        let health = HTTPExchange.send(port: stack.port, path: "/api/health")
+        #expect(health?.status == 200, "served through Caddy after the reload: \(String(describing: health))")
+
+        let sent = running.send(SIGTERM)
+        let stopped = try await running.wait(timeout: .seconds(40))
+        #expect(stopped.status == 0, "\(stopped)")
+        #expect(stopped.ended(after: sent) < .seconds(20))
     }
 
     private func writeStopWipeRestore(mode: InitMode, services: [String]) async throws {
@@ -169,7 +208,24 @@ final class TenantStack: @unchecked Sendable {
             "PB_PORT": "\(pocketBasePort)",
             "NATS_PORT": "\(natsPort)",
             "PCINIT_HEALTH_ADDR": "127.0.0.1:\(healthPort)",
+            "PCINIT_SOCKET": socketPath,
         ])
+    }
+
+    var socketPath: String { root.path("pcinit.sock") }
+
+    /// Each running service's pid, from `pcinit status --json`.
+    func pids() async throws -> [String: Int] {
+        let status = try await runPCInit(["--socket", socketPath, "status", "--json"])
+        guard status.status == 0,
+            let document = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any],
+            let services = document["services"] as? [[String: Any]]
+        else { return [:] }
+        var pids: [String: Int] = [:]
+        for service in services {
+            if let name = service["name"] as? String, let pid = service["pid"] as? Int { pids[name] = pid }
+        }
+        return pids
     }
 
     func start(mode: InitMode, services: [String]) async throws -> RunningInit {
