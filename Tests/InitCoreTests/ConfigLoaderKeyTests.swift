@@ -27,10 +27,10 @@ import Testing
         #expect(result.config != nil)
         #expect(
             result.messages == [
-                "process-compose.yml:1:1: warning: config: unknown key 'procesess'",
+                "process-compose.yml:1:1: warning: config: unknown key 'procesess' (did you mean 'processes'?)",
                 "process-compose.yml:5:5: warning: processes.a: unknown key 'restart' (did you mean 'availability.restart'?)",
-                "process-compose.yml:7:7: warning: processes.a.availability: unknown key 'retsart'",
-                "process-compose.yml:11:7: warning: processes.a.readiness_probe: unknown key 'perod_seconds'",
+                "process-compose.yml:7:7: warning: processes.a.availability: unknown key 'retsart' (did you mean 'restart'?)",
+                "process-compose.yml:11:7: warning: processes.a.readiness_probe: unknown key 'perod_seconds' (did you mean 'period_seconds'?)",
                 "process-compose.yml:15:9: warning: processes.a.depends_on.b: unknown key 'required'",
             ])
     }
@@ -38,7 +38,7 @@ import Testing
     @Test func unknownKeysAreErrorsUnderIsStrict() {
         let result = loadConfig("is_strict: true\nprocesses:\n  a:\n    command: x\n    shutdown:\n      sigal: 9\n")
         #expect(result.config == nil)
-        #expect(result.messages == ["process-compose.yml:6:7: error: processes.a.shutdown: unknown key 'sigal'"])
+        #expect(result.messages == ["process-compose.yml:6:7: error: processes.a.shutdown: unknown key 'sigal' (did you mean 'signal'?)"])
     }
 
     @Test func extensionKeysAreIgnored() {

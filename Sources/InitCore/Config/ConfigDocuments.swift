@@ -105,10 +105,7 @@ struct ConfigDocuments {
     }
 
     private static func disablesExpansion(_ root: ConfigNode) -> Bool {
-        guard let node = root["disable_env_expansion"], case .scalar(let text, .plain) = node.content else {
-            return false
-        }
-        return text == "true" || text == "True" || text == "TRUE"
+        root["disable_env_expansion"]?.booleanValue ?? false
     }
 
     /// Processes of an extended file without `working_dir` run in that file's directory; a relative one is relative to it.

@@ -9,6 +9,8 @@ struct KeySchema {
     var unsupported: [String: String] = [:]
     /// Keys a user may plausibly put here by mistake → the key they meant.
     var hints: [String: String] = [:]
+    /// Keys that belong to another level (`readiness_probe` under `availability`) → where they go.
+    var misplaced: [String: String] = [:]
     /// `x-*` keys are extensions, ignored (the top-level `x-pcinit` is read separately).
     var allowsExtensions = true
 }
@@ -33,10 +35,25 @@ extension FieldReader {
                 continue
             }
             var message = "\(path): unknown key '\(key)'"
-            if let hint = schema.hints[key] { message += " (did you mean '\(hint)'?)" }
+            if let hint = schema.hints[key] {
+                message += " (did you mean '\(hint)'?)"
+            } else if let place = schema.misplaced[key] {
+                message += " (it belongs \(place))"
+            } else if let near = NearestName.suggestion(for: key, among: schema.knownKeys) {
+                message += " (did you mean '\(near)'?)"
+                // A misspelt block silently means the defaults of the block it was meant to be: say so.
+                if entry.value.entries != nil, !entries.contains(where: { $0.key == near }) {
+                    message += "; its settings are ignored, so '\(near)' keeps its defaults"
+                }
+            }
             log.strictError(message, at: entry.keyPosition)
         }
     }
+}
+
+extension KeySchema {
+    /// Every key this level knows, whatever pcinit does with it: what a typo is compared with.
+    var knownKeys: [String] { Array(supported) + Array(ignored.keys) + Array(unsupported.keys) }
 }
 
 extension ConfigNode {
@@ -46,8 +63,8 @@ extension ConfigNode {
         case .mapping(let entries): return entries.isEmpty
         case .sequence(let items): return items.isEmpty
         case .scalar(let text, let style):
-            if isNull { return true }
-            if style == .plain { return ["false", "False", "FALSE", "0"].contains(text) }
+            if isNull || booleanValue == false { return true }
+            if style == .plain { return text == "0" }
             return text.isEmpty
         }
     }
@@ -121,20 +138,34 @@ enum ConfigSchemas {
     static let availability = KeySchema(
         supported: [
             "restart", "backoff_seconds", "max_restarts", "exit_on_end", "exit_on_skipped", "max_backoff_seconds",
-        ]
+        ],
+        misplaced: processKeys(except: ["restart"])
     )
 
     static let shutdown = KeySchema(
         supported: ["command", "signal", "timeout_seconds", "parent_only"],
-        unsupported: ["send_keys": "keys written to a pseudo-terminal"]
+        unsupported: ["send_keys": "keys written to a pseudo-terminal"],
+        misplaced: processKeys(except: ["command"])
     )
 
     static let probe = KeySchema(
         supported: [
             "exec", "http_get", "tcp_socket", "tcp", "initial_delay_seconds", "period_seconds", "timeout_seconds",
             "success_threshold", "failure_threshold",
+        ],
+        misplaced: [
+            "command": "under 'exec:'", "host": "under 'http_get:' or 'tcp_socket:'",
+            "port": "under 'http_get:' or 'tcp_socket:'", "path": "under 'http_get:'", "scheme": "under 'http_get:'",
+            "url": "under 'http_get:'",
         ]
     )
+
+    /// A process-level key written inside one of the process's blocks.
+    private static func processKeys(except: Set<String>) -> [String: String] {
+        var result: [String: String] = [:]
+        for key in process.supported.subtracting(except) { result[key] = "directly under the process, one level up" }
+        return result
+    }
 
     static let execCheck = KeySchema(supported: ["command", "working_dir"])
     static let httpCheck = KeySchema(
