@@ -75,7 +75,7 @@ enum ConfigSchemas {
     static let project = KeySchema(
         supported: [
             "version", "name", "processes", "environment", "shell", "is_strict", "ordered_shutdown", "log_length",
-            "log_level", "disable_env_expansion", "extends",
+            "log_level", "disable_env_expansion", "extends", "vars", "env_cmds",
         ],
         ignored: [
             "is_tui_disabled": nil,
@@ -87,9 +87,7 @@ enum ConfigSchemas {
             "dot_env_vars": "computed by process-compose",
         ],
         unsupported: [
-            "vars": "Go templates are not rendered; write the values out or use ${VAR} expansion",
-            "env_cmds": "commands run to compute environment variables",
-            "mcp_server": "MCP server",
+            "mcp_server": "MCP server"
         ]
     )
 
@@ -98,11 +96,10 @@ enum ConfigSchemas {
             "command", "entrypoint", "working_dir", "environment", "env_file", "is_dotenv_disabled", "depends_on",
             "availability", "success_exit_codes", "readiness_probe", "liveness_probe", "ready_log_line", "notify",
             "shutdown", "disabled", "is_disabled", "replicas", "is_daemon", "launch_timeout_seconds", "extends",
-            "description",
+            "description", "vars", "is_template_disabled", "is_tty", "is_interactive", "is_foreground", "is_elevated",
         ],
         ignored: [
             "namespace": nil,
-            "is_template_disabled": nil,
             "disable_ansi_colors": nil,
             "monitor_for": nil,
             "monitor_silence_threshold": nil,
@@ -117,14 +114,9 @@ enum ConfigSchemas {
             "original_config": "computed by process-compose",
         ],
         unsupported: [
-            "vars": "Go templates are not rendered; write the values out or use ${VAR} expansion",
             "schedule": "cron and interval jobs",
             "watch": "restart on file changes",
             "mcp": "MCP tools",
-            "is_tty": "running under a pseudo-terminal",
-            "is_interactive": "interactive terminal sessions",
-            "is_elevated": "sudo elevation",
-            "is_foreground": "TUI foreground processes",
         ],
         hints: [
             "restart": "availability.restart", "healthcheck": "readiness_probe", "readiness": "readiness_probe",
@@ -169,7 +161,7 @@ enum ConfigSchemas {
 
     static let execCheck = KeySchema(supported: ["command", "working_dir"])
     static let httpCheck = KeySchema(
-        supported: ["host", "port", "path", "scheme", "headers", "status_code"],
+        supported: ["host", "port", "path", "scheme", "headers", "status_code", "url"],
         ignored: ["num_port": "computed by process-compose from 'port'"]
     )
     static let tcpCheck = KeySchema(supported: ["host", "port"])

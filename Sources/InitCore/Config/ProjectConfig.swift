@@ -148,6 +148,8 @@ public struct ProbeConfig: Sendable, Equatable {
     public enum Check: Sendable, Equatable {
         /// Run through the shell with the service's environment; `workingDir` nil means the service's.
         case exec(command: String, workingDir: String?)
+        /// `exec.command` written as a list: exec'd without a shell, like a list `command`.
+        case execArguments([String], workingDir: String?)
         case httpGet(host: String, port: Int, path: String, scheme: String, headers: [String: String], statusCode: Int)
         case tcp(host: String, port: Int)
     }
@@ -229,6 +231,8 @@ public struct ServiceConfig: Sendable, Equatable {
     public var launchTimeout: Duration
     /// The file `location` is in.
     public var file: String?
+    /// `is_tty`: stdout and stderr are one pseudo-terminal, relayed like a pipe (stdin stays /dev/null).
+    public var isTTY: Bool
 
     public init(
         name: String,
@@ -250,7 +254,8 @@ public struct ServiceConfig: Sendable, Equatable {
         description: String? = nil,
         location: SourceLocation? = nil,
         launchTimeout: Duration = .seconds(5),
-        file: String? = nil
+        file: String? = nil,
+        isTTY: Bool = false
     ) {
         self.name = name
         self.baseName = baseName ?? name
@@ -272,6 +277,7 @@ public struct ServiceConfig: Sendable, Equatable {
         self.location = location
         self.launchTimeout = launchTimeout
         self.file = file
+        self.isTTY = isTTY
     }
 
     /// Whether `code` counts as a successful exit.
