@@ -21,11 +21,16 @@ public struct GlobalOptions: Equatable, Sendable {
     public var configFiles: [String] = []
     public var healthAddr: String?
     public var socketPath: String?
+    /// `-e/--env FILE` (process-compose's flag): dotenv files for `${VAR}` expansion instead of `.env`.
+    public var envFiles: [String] = []
 
-    public init(configFiles: [String] = [], healthAddr: String? = nil, socketPath: String? = nil) {
+    public init(
+        configFiles: [String] = [], healthAddr: String? = nil, socketPath: String? = nil, envFiles: [String] = []
+    ) {
         self.configFiles = configFiles
         self.healthAddr = healthAddr
         self.socketPath = socketPath
+        self.envFiles = envFiles
     }
 }
 
@@ -92,6 +97,7 @@ extension Invocation {
             case "-V", "--version": return .version
             case "--check": wantsCheck = true
             case "-f", "--config": global.configFiles.append(try value(for: name, inline: inline))
+            case "-e", "--env": global.envFiles.append(try value(for: name, inline: inline))
             case "--health-addr": global.healthAddr = try value(for: name, inline: inline)
             case "--socket": global.socketPath = try value(for: name, inline: inline)
             default: throw UsageError("unknown option \(argument) (see pcinit --help)")
@@ -149,6 +155,10 @@ extension Invocation {
                 index += 1
                 guard index < arguments.count else { throw UsageError("option --socket needs a value") }
                 global.socketPath = arguments[index]
+            case "-e" where name == "config", "--env" where name == "config":
+                index += 1
+                guard index < arguments.count else { throw UsageError("option \(argument) needs a value") }
+                global.envFiles.append(arguments[index])
             case "-n", "--lines":
                 index += 1
                 guard index < arguments.count, let n = Int(arguments[index]), n >= 0 else {

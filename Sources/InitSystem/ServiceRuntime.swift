@@ -223,6 +223,16 @@ public final class ServiceRuntime {
             // The main command is the container's foreground program: our stdio and terminal, no prefix.
             terminal = ForegroundTerminal.open()
             request.terminalFD = terminal ?? -1
+        } else if spec.isTTY {
+            // `is_tty`: one pseudo-terminal for stdout and stderr, relayed like the stdout pipe.
+            do throws(SystemError) {
+                let pty = try PseudoTerminal.open()
+                pipes = [(pty.master, pty.slave)]
+                request.attach(pty, stdin: devNull)
+            } catch {
+                dispatch(.spawnFailed(id, reason: "\(error)", exitCode: 1))
+                return
+            }
         } else {
             guard let out = makePipe(), let err = makePipe() else {
                 dispatch(.spawnFailed(id, reason: "cannot create pipes: \(SystemError.describe(errno))", exitCode: 1))

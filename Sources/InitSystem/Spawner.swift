@@ -19,6 +19,9 @@ public struct SpawnRequest {
     public var stderrFD: Int32 = -1
     /// Close every inherited fd from this number up in the child (0: keep them).
     public var closeFrom: Int32 = 0
+    /// A terminal to make the child's controlling one, in a session of its own (setsid; its pid is still its
+    /// process group), or -1. See `PseudoTerminal`.
+    public var controllingTerminalFD: Int32 = -1
 
     public init(arguments: [String], environment: [String], workingDirectory: String? = nil) {
         self.arguments = arguments
@@ -31,7 +34,7 @@ public struct SpawnRequest {
 public struct SpawnError: Error, CustomStringConvertible {
     /// The set-up step in the child that failed.
     public enum Step: Sendable {
-        case setup, processGroup, terminal, stdio, workingDirectory, resourceLimit, exec
+        case setup, processGroup, terminal, stdio, workingDirectory, resourceLimit, exec, session
 
         init(_ code: Int32) {
             switch code {
@@ -41,6 +44,7 @@ public struct SpawnError: Error, CustomStringConvertible {
             case Int32(PCI_SPAWN_STEP_WORKING_DIR): self = .workingDirectory
             case Int32(PCI_SPAWN_STEP_RLIMIT): self = .resourceLimit
             case Int32(PCI_SPAWN_STEP_EXEC): self = .exec
+            case Int32(PCI_SPAWN_STEP_SESSION): self = .session
             default: self = .setup
             }
         }
@@ -73,6 +77,8 @@ public struct SpawnError: Error, CustomStringConvertible {
         case (.terminal, _): return "\(program): cannot start: tcsetpgrp: \(SystemError.describe(errno))"
         case (.stdio, _): return "\(program): cannot start: dup2: \(SystemError.describe(errno))"
         case (.resourceLimit, _): return "\(program): cannot start: setrlimit: \(SystemError.describe(errno))"
+        case (.session, _):
+            return "\(program): cannot start: setsid/controlling terminal: \(SystemError.describe(errno))"
         }
     }
 }
@@ -119,7 +125,8 @@ public enum Spawner {
                                     child_mask: childMask,
                                     default_signals: defaultSignals,
                                     rlimits: rlimits.baseAddress,
-                                    rlimit_count: Int32(rlimits.count)
+                                    rlimit_count: Int32(rlimits.count),
+                                    controlling_tty_fd: request.controllingTerminalFD
                                 )
                                 return pci_spawn(&spawn, &pid, &step)
                             }

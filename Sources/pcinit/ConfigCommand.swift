@@ -14,12 +14,18 @@ enum ConfigCommand {
         ConfigLoader.discover(explicitFiles: global.configFiles, environment: environment(), exists: FileSystem.exists)
     }
 
-    /// Loads and validates; prints every diagnostic to stderr. nil when there was an error.
-    static func load(_ files: [String], quiet: Bool = false) -> ProjectConfig? {
+    /// Loads and validates; prints every diagnostic to stderr. nil when there was an error. `signals`: what
+    /// `env_cmds` commands are started with; without them (a quiet look at the config for `status` or
+    /// `--check`) they are not run.
+    static func load(_ files: [String], global: GlobalOptions, signals: InheritedSignals?, quiet: Bool = false)
+        -> ProjectConfig?
+    {
         let loader = ConfigLoader(
             environment: environment(),
             workingDirectory: FileSystem.currentDirectory(),
-            readFile: FileSystem.read
+            readFile: FileSystem.read,
+            runEnvCommand: signals.map { signals in { EnvCommandRunner.run($0, signals: signals) } },
+            envFiles: global.envFiles.isEmpty ? nil : global.envFiles
         )
         let result = loader.load(files: files)
         if quiet { return result.config }
@@ -31,14 +37,14 @@ enum ConfigCommand {
         return result.errors.isEmpty ? result.config : nil
     }
 
-    static func run(_ global: GlobalOptions, raw: Bool) -> Int32 {
+    static func run(_ global: GlobalOptions, raw: Bool, signals: InheritedSignals) -> Int32 {
         let files = discover(global)
         guard !files.isEmpty else {
             Log.error("no config file: give -f FILE, set PCINIT_CONFIG, or add process-compose.yml here")
             return 2
         }
         if raw { return printRaw(files) }
-        guard let config = load(files) else { return 2 }
+        guard let config = load(files, global: global, signals: signals) else { return 2 }
         Log.writeAll(fd: 1, config.effectiveJSON().rendered(pretty: true) + "\n")
         return 0
     }

@@ -6,7 +6,7 @@ import InitSystem
 /// `pcinit [SERVICE...] [-- COMMAND]` with a config file: run the services under the supervisor.
 enum ConfigMode {
     static func run(_ options: RunOptions, files: [String], signals: InheritedSignals) -> Int32 {
-        guard let config = ConfigCommand.load(files) else { return 2 }
+        guard let config = ConfigCommand.load(files, global: options.global, signals: signals) else { return 2 }
         if ProcessEnvironment.value("PCINIT_LOG_LEVEL") == nil, let name = config.pcinit.logLevel,
             let level = Log.Level(name: name)
         {

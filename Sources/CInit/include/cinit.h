@@ -56,6 +56,7 @@ typedef struct pci_spawn_request {
     const sigset_t *default_signals;  // signals reset to SIG_DFL in the child (caught ones always are)
     const pci_rlimit_setting *rlimits;  // applied in the child, in order
     int rlimit_count;
+    int controlling_tty_fd;        // >= 0: setsid() (instead of setpgid) and make this terminal the controlling one
 } pci_spawn_request;
 
 // Which step of the child's set-up failed, so the error can name it.
@@ -68,10 +69,16 @@ enum {
     PCI_SPAWN_STEP_WORKING_DIR,
     PCI_SPAWN_STEP_RLIMIT,
     PCI_SPAWN_STEP_EXEC,
+    PCI_SPAWN_STEP_SESSION,        // setsid or TIOCSCTTY for a controlling terminal
 };
 
 // Returns 0 and sets *pid, or an errno value and sets *failed_step (a failed child is already reaped).
 int pci_spawn(const pci_spawn_request *request, pid_t *pid, int *failed_step);
+
+// posix_openpt/grantpt/unlockpt/ptsname_r are hidden from Swift's Glibc (_XOPEN_SOURCE) and TIOCSWINSZ needs the
+// variadic ioctl: opens a pseudo-terminal pair (both ends close-on-exec, the slave not our controlling terminal)
+// with the given window size. Returns 0 and sets fds[0] (master) and fds[1] (slave), or an errno value.
+int pci_open_pty(int fds[2], unsigned short rows, unsigned short columns);
 
 // SIG_IGN/SIG_DFL are casts of integers to function pointers: macros Swift cannot import.
 int pci_signal_is_ignored(int sig);

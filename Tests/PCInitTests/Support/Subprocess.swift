@@ -183,7 +183,8 @@ final class Subprocess: @unchecked Sendable {
                                 child_mask: childMask,
                                 default_signals: defaultSignals,
                                 rlimits: nil,
-                                rlimit_count: 0
+                                rlimit_count: 0,
+                                controlling_tty_fd: -1
                             )
                             return pci_spawn(&request, &child, &failedStep)
                         }
