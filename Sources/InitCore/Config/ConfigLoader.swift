@@ -144,8 +144,9 @@ public struct ConfigLoader {
         log: inout DiagnosticLog
     ) {
         guard !expansions.isEmpty else { return }
-        var names = Set(project.environment.map(\.0))
-        for draft in drafts { names.formUnion(draft.ownEnvironment.map(\.0)) }
+        // Only names set to something: `OSRD_PATH=${OSRD_PATH}` is the expansion itself, not a definition.
+        var names = Set(project.environment.filter { !$0.1.isEmpty }.map(\.0))
+        for draft in drafts { names.formUnion(draft.ownEnvironment.filter { !$0.1.isEmpty }.map(\.0)) }
         var seen = Set<SourceLocation>()
         for (file, expansion) in expansions
         where !expansion.isSet && names.contains(expansion.name) && seen.insert(expansion.source).inserted {
