@@ -5,6 +5,9 @@ import Testing
 /// process-compose's Go templates, the subset real files use: `{{.NAME}}` into `vars` and `PC_REPLICA_NUM`,
 /// rendered per replica where process-compose renders them; other constructs are errors with their line.
 @Suite struct ConfigTemplateTests {
+    static let optOut = " (or set is_template_disabled: true to run the command as written)"
+    static let literal = "; a literal '{{' is written {{\"{{\"}}"
+
     func env(_ service: ServiceConfig?) -> [String] {
         service?.environment.aboveInherited.map { "\($0.0)=\($0.1)" } ?? []
     }
@@ -174,13 +177,15 @@ import Testing
             """)
         #expect(result.config == nil)
         let supported = "pcinit renders only {{.NAME}} references and {{\"...\"}} literals"
+        let optOut = Self.optOut
+        let literal = Self.literal
         #expect(
             result.messages == [
-                "process-compose.yml:5:25: error: processes.template.command: '{{or .HI 123 }}': functions ('or') are not supported; \(supported)",
+                "process-compose.yml:5:25: error: processes.template.command: '{{or .HI 123 }}': functions ('or') are not supported; \(supported)\(optOut)",
                 "process-compose.yml:8:18: error: processes.piped.description: '{{ .HI | printf \"%q\" }}': pipelines ('|') are not supported; \(supported)",
-                "process-compose.yml:12:12: error: processes.block.command: '{{ $x := .HI }}': template variables ('$x') are not supported; \(supported)",
-                "process-compose.yml:14:19: error: processes.missing.working_dir: '{{ .NOPE }}': no var 'NOPE' (known: HI, PC_REPLICA_NUM); process-compose would render '<no value>'",
-                "process-compose.yml:17:20: error: processes.open.command: unclosed '{{' (no '}}' after it); write {{\"{{\"}} for a literal '{{'",
+                "process-compose.yml:12:12: error: processes.block.command: '{{ $x := .HI }}': template variables ('$x') are not supported; \(supported)\(optOut)",
+                "process-compose.yml:14:19: error: processes.missing.working_dir: '{{ .NOPE }}': no var 'NOPE' (known: HI, PC_REPLICA_NUM); process-compose would render '<no value>'\(literal)",
+                "process-compose.yml:17:20: error: processes.open.command: unclosed '{{' (no '}}' after it); write {{\"{{\"}} for a literal '{{'\(optOut)",
             ])
     }
 
@@ -188,7 +193,7 @@ import Testing
         let result = loadConfig("processes:\n  a:\n    command: \"{{if .X}}a{{end}}\"\n")
         #expect(
             result.messages == [
-                "process-compose.yml:3:15: error: processes.a.command: '{{if .X}}': 'if' blocks are not supported; pcinit renders only {{.NAME}} references and {{\"...\"}} literals"
+                "process-compose.yml:3:15: error: processes.a.command: '{{if .X}}': 'if' blocks are not supported; pcinit renders only {{.NAME}} references and {{\"...\"}} literals\(Self.optOut)"
             ])
     }
 
@@ -218,7 +223,7 @@ import Testing
         #expect(
             result.messages == [
                 "process-compose.yml:2:3: error: vars: expected a mapping of names to values, found a list",
-                "process-compose.yml:6:15: error: processes.a.command: '{{.BIN}}': no var 'BIN' (known: PC_REPLICA_NUM); process-compose would render '<no value>'",
+                "process-compose.yml:6:15: error: processes.a.command: '{{.BIN}}': no var 'BIN' (known: PC_REPLICA_NUM); process-compose would render '<no value>'\(Self.literal)\(Self.optOut)",
             ])
     }
 

@@ -42,7 +42,7 @@ import Testing
         // process-compose rejects it too (its vars is a mapping).
         "app-greptime-vars-list.yaml": [
             "app-greptime-vars-list.yaml:5:3: error: vars: expected a mapping of names to values, found a list",
-            "app-greptime-vars-list.yaml:10:7: error: processes.metasrv.command: '{{.BIN}}': no var 'BIN' (known: PC_REPLICA_NUM); process-compose would render '<no value>'",
+            "app-greptime-vars-list.yaml:10:7: error: processes.metasrv.command: '{{.BIN}}': no var 'BIN' (known: PC_REPLICA_NUM); process-compose would render '<no value>'\(ConfigTemplateTests.literal)\(ConfigTemplateTests.optOut)",
         ],
         // process-compose rejects it too ("invalid process dependency condition").
         "app-mqtt-bridge.yaml": [
@@ -50,7 +50,7 @@ import Testing
         ],
         // A devbox template read raw: process-compose would run `php-fpm -y <no value>/php-fpm.conf`.
         "devbox-php-template.yaml": [
-            "devbox-php-template.yaml:6:26: error: processes.php-fpm.command: '{{ .DevboxDir }}': no var 'DevboxDir' (known: PC_REPLICA_NUM); process-compose would render '<no value>'"
+            "devbox-php-template.yaml:6:26: error: processes.php-fpm.command: '{{ .DevboxDir }}': no var 'DevboxDir' (known: PC_REPLICA_NUM); process-compose would render '<no value>'\(ConfigTemplateTests.literal)\(ConfigTemplateTests.optOut)"
         ],
         // process-compose rejects it too under is_strict ("dependency process 'trial' ... is disabled").
         "issue-166-strict-disabled.yaml": [
@@ -62,7 +62,7 @@ import Testing
         ],
         // Template functions and blocks are not rendered; cron schedules are not run.
         "pc-override-rejected.yaml": [
-            "pc-override-rejected.yaml:9:25: error: processes.template.command: '{{or .HI 123 }}': functions ('or') are not supported; pcinit renders only {{.NAME}} references and {{\"...\"}} literals",
+            "pc-override-rejected.yaml:9:25: error: processes.template.command: '{{or .HI 123 }}': functions ('or') are not supported; pcinit renders only {{.NAME}} references and {{\"...\"}} literals\(ConfigTemplateTests.optOut)",
             "pc-override-rejected.yaml:12:5: error: processes.cron: 'schedule' is not supported by pcinit (cron and interval jobs)",
         ],
     ]

@@ -158,7 +158,8 @@ enum GoTemplate {
             guard let value = scope[name] else {
                 let known = scope.keys.sorted().joined(separator: ", ")
                 return .problem(
-                    "no var '\(path)' (known: \(known.isEmpty ? "none" : known)); process-compose would render '<no value>'"
+                    "no var '\(path)' (known: \(known.isEmpty ? "none" : known)); process-compose would render "
+                        + "'<no value>'; a literal '{{' is written {{\"{{\"}}"
                 )
             }
             let isLast = index == names.count - 1

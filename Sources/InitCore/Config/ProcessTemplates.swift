@@ -27,8 +27,10 @@ struct ProcessTemplates {
         var fields = ["working_dir", "description", "environment"]
         if !commandDisabled { fields.append("command") }
         for field in fields {
+            renderer.inCommand = field == "command"
             process = renderer.render(process, at: [field], path: path, log: &log)
         }
+        renderer.inCommand = false
         let probeFields = [
             ["exec", "command"], ["http_get", "host"], ["http_get", "port"], ["http_get", "path"],
             ["http_get", "scheme"], ["http_get", "url"], ["tcp_socket", "host"], ["tcp_socket", "port"],
@@ -81,6 +83,8 @@ struct ProcessTemplates {
         var vars: [String: GoTemplate.Value]
         var usedNames: Set<String>
         var sourceTexts: [String: String]
+        /// Rendering the process's `command` (whose errors can point at `is_template_disabled`).
+        var inCommand = false
 
         /// The node with the scalars at `keys` (every item of a list; every value of a mapping at the last
         /// level, as `environment` has) rendered.
@@ -109,7 +113,9 @@ struct ProcessTemplates {
                 case .success(let rendered):
                     return ConfigNode(.scalar(text: rendered, style: style), position: node.position, tag: node.tag)
                 case .failure(let failure):
-                    log.error("\(path): \(failure.message)", at: position(of: failure, in: text, node))
+                    // A command can opt out of rendering altogether (JSON, docker -f formats).
+                    let optOut = inCommand ? " (or set is_template_disabled: true to run the command as written)" : ""
+                    log.error("\(path): \(failure.message)\(optOut)", at: position(of: failure, in: text, node))
                     return node
                 }
             case .sequence(let items):
