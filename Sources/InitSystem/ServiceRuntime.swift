@@ -225,14 +225,9 @@ public final class ServiceRuntime {
             request.terminalFD = terminal ?? -1
         } else if spec.isTTY {
             // `is_tty`: one pseudo-terminal for stdout and stderr, relayed like the stdout pipe.
-            do throws(SystemError) {
-                let pty = try PseudoTerminal.open()
-                pipes = [(pty.master, pty.slave)]
-                request.attach(pty, stdin: devNull)
-            } catch {
-                dispatch(.spawnFailed(id, reason: "\(error)", exitCode: 1))
-                return
-            }
+            guard let pty = openTerminal(for: id) else { return }
+            pipes = [(pty.master, pty.slave)]
+            request.attach(pty, stdin: devNull)
         } else {
             guard let out = makePipe(), let err = makePipe() else {
                 dispatch(.spawnFailed(id, reason: "cannot create pipes: \(SystemError.describe(errno))", exitCode: 1))
