@@ -3,7 +3,7 @@
 #             it also provides busybox-static so the example services have a shell.
 #   runtime – FROM scratch: /pcinit, busybox for /bin/sh, and an example process-compose.yml.
 # Build:  docker build -t pcinit .        Run:  docker run --rm -p 8558:8558 pcinit
-# Your own image only needs:  COPY --from=<this build stage> /pcinit /pcinit  and  ENTRYPOINT ["/pcinit"].
+# Your own image only needs:  COPY --from=build /pcinit /pcinit  and  ENTRYPOINT ["/pcinit"]  (stage `build`, as here).
 
 FROM swift:6.3-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends busybox-static && rm -rf /var/lib/apt/lists/*

@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -105,12 +106,23 @@ struct spawn_child {
     const pci_spawn_request *request;
     int error;
     int step;
+    int item;
 };
 
 PCI_CHILD_CODE static int child_fail(struct spawn_child *child, int step) {
     child->error = errno ? errno : EINVAL;
     child->step = step;
     _exit(127);
+}
+
+// Credentials by raw system call: glibc's setuid/setgid/setgroups wrappers broadcast the change to every thread
+// of the process (POSIX semantics), and this child shares the parent's memory and thread list.
+PCI_CHILD_CODE static int change_identity(struct spawn_child *child, const pci_spawn_request *r) {
+    if (syscall(SYS_setgroups, (size_t)r->group_count, r->groups) != 0)
+        return child_fail(child, PCI_SPAWN_STEP_GROUPS);
+    if (syscall(SYS_setresgid, r->gid, r->gid, r->gid) != 0) return child_fail(child, PCI_SPAWN_STEP_GROUP_ID);
+    if (syscall(SYS_setresuid, r->uid, r->uid, r->uid) != 0) return child_fail(child, PCI_SPAWN_STEP_USER_ID);
+    return 0;
 }
 
 // dup2 keeps FD_CLOEXEC off the copy, but dup2(fd, fd) is a no-op: then clear the flag by hand.
@@ -186,12 +198,20 @@ PCI_CHILD_CODE static int spawn_child_main(void *argument) {
         return child_fail(child, PCI_SPAWN_STEP_TERMINAL);
     if (move_fd(r->stdin_fd, 0) != 0 || move_fd(r->stdout_fd, 1) != 0 || move_fd(r->stderr_fd, 2) != 0)
         return child_fail(child, PCI_SPAWN_STEP_STDIO);
-    if (r->working_dir && chdir(r->working_dir) != 0) return child_fail(child, PCI_SPAWN_STEP_WORKING_DIR);
     if (r->close_from > 0) syscall(SYS_close_range, (unsigned int)r->close_from, ~0U, 0);
+    // Limits while still privileged (raising a hard limit needs CAP_SYS_RESOURCE); the identity change last of
+    // what needs privileges; the working directory after it, so it is entered with the service's permissions.
     for (int i = 0; i < r->rlimit_count; i++) {
         struct rlimit limit = {.rlim_cur = r->rlimits[i].soft, .rlim_max = r->rlimits[i].hard};
+        child->item = i;
         if (setrlimit(r->rlimits[i].resource, &limit) != 0) return child_fail(child, PCI_SPAWN_STEP_RLIMIT);
     }
+    child->item = -1;
+    if (r->umask >= 0) umask((mode_t)r->umask);
+    if (r->change_identity) change_identity(child, r);
+    if (r->working_dir && chdir(r->working_dir) != 0) return child_fail(child, PCI_SPAWN_STEP_WORKING_DIR);
+    if (r->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        return child_fail(child, PCI_SPAWN_STEP_NO_NEW_PRIVS);
     sigprocmask(SIG_SETMASK, r->child_mask, NULL);
     exec_searching(r);
     // exec failed: block again so nothing runs before _exit.
@@ -203,8 +223,9 @@ PCI_CHILD_CODE static int spawn_child_main(void *argument) {
     return child_fail(child, PCI_SPAWN_STEP_EXEC);
 }
 
-int pci_spawn(const pci_spawn_request *r, pid_t *pid, int *failed_step) {
+int pci_spawn(const pci_spawn_request *r, pid_t *pid, int *failed_step, int *failed_item) {
     *failed_step = PCI_SPAWN_OK;
+    *failed_item = -1;
     // The child's own stack: it must not touch the parent's frames while the parent is suspended in clone.
     // 64 KiB covers exec_searching's path buffer with room to spare; pages are committed only when touched.
     const size_t stack_size = 64 * 1024;
@@ -213,7 +234,7 @@ int pci_spawn(const pci_spawn_request *r, pid_t *pid, int *failed_step) {
         *failed_step = PCI_SPAWN_STEP_SETUP;
         return errno;
     }
-    struct spawn_child child = {.request = r, .error = 0, .step = PCI_SPAWN_OK};
+    struct spawn_child child = {.request = r, .error = 0, .step = PCI_SPAWN_OK, .item = -1};
     pid_t new_pid = clone(spawn_child_main, (char *)stack + stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, &child);
     int clone_errno = errno;
     munmap(stack, stack_size);
@@ -226,6 +247,7 @@ int pci_spawn(const pci_spawn_request *r, pid_t *pid, int *failed_step) {
         int status;
         while (waitpid(new_pid, &status, 0) < 0 && errno == EINTR) {}
         *failed_step = child.step;
+        *failed_item = child.step == PCI_SPAWN_STEP_RLIMIT ? child.item : -1;
         return child.error;
     }
     *pid = new_pid;

@@ -9,6 +9,11 @@ public enum Invocation: Equatable, Sendable {
     case status(GlobalOptions, json: Bool)
     case control(GlobalOptions, verb: ControlVerb, services: [String])
     case logs(GlobalOptions, follow: Bool, lines: Int?, services: [String])
+    case reload(GlobalOptions)
+    case scale(GlobalOptions, service: String, replicas: Int)
+    case signal(GlobalOptions, service: String, signal: Int32)
+    case down(GlobalOptions)
+    case events(GlobalOptions, json: Bool, services: [String])
     case version
     case help
 }
@@ -66,8 +71,17 @@ public struct UsageError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// The words that are pcinit's own when they come first, decided here only: every other first word is a
+/// service name (or, with no config, a program). `pcinit -- NAME` always runs a program called NAME.
+public enum Subcommand: String, CaseIterable, Sendable {
+    case config, status, start, stop, restart, logs, reload, scale, signal, down, events
+    /// process-compose's spellings: `up`, `process list|start|stop|restart|scale`, `project update`.
+    case up, process, project
+}
+
 extension Invocation {
-    static let subcommands: Set<String> = ["config", "status", "start", "stop", "restart", "logs"]
+    /// The largest replica count `scale` accepts.
+    public static let maxReplicas = 1000
 
     /// Parses `arguments` (without argv[0]).
     public static func parse(_ arguments: [String]) throws(UsageError) -> Invocation {
@@ -88,7 +102,7 @@ extension Invocation {
             if argument == "--" || !argument.hasPrefix("-") || argument == "-" { break }
             var name = argument
             var inline: String?
-            if argument.hasPrefix("--"), let eq = argument.firstIndex(of: "=") {
+            if argument.hasPrefix("-"), let eq = argument.firstIndex(of: "=") {
                 name = String(argument[..<eq])
                 inline = String(argument[argument.index(after: eq)...])
             }
@@ -100,6 +114,7 @@ extension Invocation {
             case "-e", "--env": global.envFiles.append(try value(for: name, inline: inline))
             case "--health-addr": global.healthAddr = try value(for: name, inline: inline)
             case "--socket": global.socketPath = try value(for: name, inline: inline)
+            case "-t", "--tui": break  // process-compose's TUI switch: pcinit has no TUI, so any value is fine.
             default: throw UsageError("unknown option \(argument) (see pcinit --help)")
             }
             index += 1
@@ -116,84 +131,182 @@ extension Invocation {
         }
         let first = arguments[index]
         let rest = Array(arguments[(index + 1)...])
-        if subcommands.contains(first) {
-            return try parseSubcommand(first, rest, global: global)
+        if let subcommand = Subcommand(rawValue: first) {
+            return try parseSubcommand(subcommand, rest, global: global)
         }
-        // Service names may be followed by `-- CMD`; a command (no config) takes everything verbatim.
-        if let dashes = rest.firstIndex(of: "--") {
-            let command = Array(rest[(dashes + 1)...])
-            return .run(
-                RunOptions(
-                    global: global,
-                    positionals: [first] + rest[..<dashes],
-                    command: command,
-                    verbatim: [first] + rest
-                )
-            )
-        }
-        return .run(RunOptions(global: global, positionals: [first] + rest))
+        return runWithPositionals([first] + rest, global: global)
     }
 
-    private static func parseSubcommand(_ name: String, _ arguments: [String], global: GlobalOptions)
+    /// Service names, which may be followed by `-- CMD`; a command (no config) takes everything verbatim.
+    static func runWithPositionals(_ words: [String], global: GlobalOptions) -> Invocation {
+        if let dashes = words.firstIndex(of: "--") {
+            return .run(
+                RunOptions(
+                    global: global, positionals: Array(words[..<dashes]), command: Array(words[(dashes + 1)...]),
+                    verbatim: words))
+        }
+        return .run(RunOptions(global: global, positionals: words))
+    }
+
+    private static func parseSubcommand(_ subcommand: Subcommand, _ arguments: [String], global: GlobalOptions)
         throws(UsageError) -> Invocation
     {
-        var global = global
-        var names: [String] = []
-        var flags: Set<String> = []
-        var lines: Int?
+        let name = subcommand.rawValue
+        var parsed = try SubcommandArguments.parse(arguments, for: name, global: global)
+        func reject(_ flags: String...) throws(UsageError) {
+            for flag in flags where parsed.flags.contains(flag) {
+                throw UsageError("option \(flag) does not apply to pcinit \(name)")
+            }
+        }
+        func noNames() throws(UsageError) {
+            guard parsed.names.isEmpty else { throw UsageError("pcinit \(name) takes no service names") }
+        }
+        switch subcommand {
+        case .config:
+            try reject("--json", "--follow")
+            parsed.global.configFiles += parsed.names
+            return .config(parsed.global, raw: parsed.flags.contains("--raw"))
+        case .status:
+            try reject("--raw", "--follow")
+            try noNames()
+            return .status(parsed.global, json: parsed.flags.contains("--json"))
+        case .logs:
+            try reject("--raw", "--json")
+            return .logs(
+                parsed.global, follow: parsed.flags.contains("--follow"), lines: parsed.lines, services: parsed.names)
+        case .start, .stop, .restart:
+            try reject("--raw", "--json", "--follow")
+            guard !parsed.names.isEmpty else { throw UsageError("pcinit \(name) needs at least one service name") }
+            return .control(parsed.global, verb: ControlVerb(rawValue: name)!, services: parsed.names)
+        case .reload:
+            try reject("--raw", "--json", "--follow")
+            try noNames()
+            return .reload(parsed.global)
+        case .down:
+            try reject("--raw", "--json", "--follow")
+            try noNames()
+            return .down(parsed.global)
+        case .events:
+            try reject("--raw", "--follow")
+            return .events(parsed.global, json: parsed.flags.contains("--json"), services: parsed.names)
+        case .scale:
+            try reject("--raw", "--json", "--follow")
+            let (service, replicas) = try scaleTarget(parsed.names)
+            return .scale(parsed.global, service: service, replicas: replicas)
+        case .signal:
+            try reject("--raw", "--json", "--follow")
+            guard parsed.names.count == 2 else {
+                throw UsageError("usage: pcinit signal NAME SIGNAL (e.g. HUP, SIGUSR1, 10)")
+            }
+            guard let number = SignalNames.number(of: parsed.names[1]) else {
+                throw UsageError("unknown signal \(parsed.names[1]) (e.g. HUP, SIGUSR1, 10)")
+            }
+            return .signal(parsed.global, service: parsed.names[0], signal: number)
+        case .up:
+            try reject("--raw", "--json", "--follow")
+            return runWithPositionals(parsed.names, global: parsed.global)
+        case .process:
+            return try processSpelling(parsed)
+        case .project:
+            guard parsed.names == ["update"] else {
+                throw UsageError("pcinit project: only `project update` (= reload)")
+            }
+            return .reload(parsed.global)
+        }
+    }
+
+    /// process-compose's `process list|start|stop|restart|scale`.
+    private static func processSpelling(_ parsed: SubcommandArguments) throws(UsageError) -> Invocation {
+        guard let verb = parsed.names.first else {
+            throw UsageError("usage: pcinit process list|start|stop|restart|scale ...")
+        }
+        let rest = Array(parsed.names.dropFirst())
+        switch verb {
+        case "list":
+            guard rest.isEmpty else { throw UsageError("pcinit process list takes no service names") }
+            return .status(parsed.global, json: parsed.flags.contains("--json") || parsed.output == "json")
+        case "start", "stop", "restart":
+            guard !rest.isEmpty else { throw UsageError("pcinit process \(verb) needs at least one service name") }
+            return .control(parsed.global, verb: ControlVerb(rawValue: verb)!, services: rest)
+        case "scale":
+            let (service, replicas) = try scaleTarget(rest)
+            return .scale(parsed.global, service: service, replicas: replicas)
+        default:
+            throw UsageError("unknown command: pcinit process \(verb) (list, start, stop, restart, scale)")
+        }
+    }
+
+    /// `NAME=N` or `NAME N`, 0 ≤ N ≤ maxReplicas.
+    static func scaleTarget(_ words: [String]) throws(UsageError) -> (String, Int) {
+        let parts: [String]
+        if words.count == 1, let eq = words[0].firstIndex(of: "=") {
+            parts = [String(words[0][..<eq]), String(words[0][words[0].index(after: eq)...])]
+        } else {
+            parts = words
+        }
+        guard parts.count == 2, !parts[0].isEmpty else { throw UsageError("usage: pcinit scale NAME=N (or NAME N)") }
+        guard let count = Int(parts[1]), (0...maxReplicas).contains(count) else {
+            throw UsageError("replica count \(parts[1]) is not a number from 0 to \(maxReplicas)")
+        }
+        return (parts[0], count)
+    }
+}
+
+/// The options and words after a subcommand.
+struct SubcommandArguments {
+    var global: GlobalOptions
+    var names: [String] = []
+    var flags: Set<String> = []
+    var lines: Int?
+    /// `-o json` (process-compose's `process list -o json`).
+    var output: String?
+
+    static func parse(_ arguments: [String], for name: String, global: GlobalOptions) throws(UsageError)
+        -> SubcommandArguments
+    {
+        var parsed = SubcommandArguments(global: global)
         var index = 0
+        func value(_ option: String) throws(UsageError) -> String {
+            index += 1
+            guard index < arguments.count else { throw UsageError("option \(option) needs a value") }
+            return arguments[index]
+        }
         while index < arguments.count {
             let argument = arguments[index]
             switch argument {
             case "-f" where name == "logs":
-                flags.insert("--follow")
+                parsed.flags.insert("--follow")
             case "-f", "--config":
-                index += 1
-                guard index < arguments.count else { throw UsageError("option \(argument) needs a value") }
-                global.configFiles.append(arguments[index])
+                parsed.global.configFiles.append(try value(argument))
             case "--socket":
-                index += 1
-                guard index < arguments.count else { throw UsageError("option --socket needs a value") }
-                global.socketPath = arguments[index]
+                parsed.global.socketPath = try value(argument)
+            case "--health-addr":
+                parsed.global.healthAddr = try value(argument)
             case "-e" where name == "config", "--env" where name == "config":
-                index += 1
-                guard index < arguments.count else { throw UsageError("option \(argument) needs a value") }
-                global.envFiles.append(arguments[index])
+                parsed.global.envFiles.append(try value(argument))
             case "-n", "--lines":
-                index += 1
-                guard index < arguments.count, let n = Int(arguments[index]), n >= 0 else {
+                guard let n = Int(try value(argument)), n >= 0 else {
                     throw UsageError("option \(argument) needs a number")
                 }
-                lines = n
+                parsed.lines = n
+            case "-o", "--output":
+                parsed.output = try value(argument)
             case "--raw", "--json", "-F", "--follow":
-                flags.insert(argument == "-F" ? "--follow" : argument)
+                parsed.flags.insert(argument == "-F" ? "--follow" : argument)
+            case "-t", "--tui", "-t=false", "--tui=false", "-t=true", "--tui=true":
+                break  // process-compose's TUI switch: pcinit has no TUI.
+            case "--":
+                // `pcinit up web -- CMD`: the rest is the main command, kept as words for `up`.
+                parsed.names += arguments[index...]
+                return parsed
             default:
-                if argument.hasPrefix("-") {
+                if argument.hasPrefix("-") && argument != "-" {
                     throw UsageError("unknown option \(argument) for pcinit \(name)")
-                } else {
-                    names.append(argument)
                 }
+                parsed.names.append(argument)
             }
             index += 1
         }
-        func reject(_ flag: String) throws(UsageError) {
-            if flags.contains(flag) { throw UsageError("option \(flag) does not apply to pcinit \(name)") }
-        }
-        switch name {
-        case "config":
-            try reject("--json")
-            try reject("--follow")
-            global.configFiles += names
-            return .config(global, raw: flags.contains("--raw"))
-        case "status":
-            try reject("--raw")
-            guard names.isEmpty else { throw UsageError("pcinit status takes no service names") }
-            return .status(global, json: flags.contains("--json"))
-        case "logs":
-            return .logs(global, follow: flags.contains("--follow"), lines: lines, services: names)
-        default:
-            guard !names.isEmpty else { throw UsageError("pcinit \(name) needs at least one service name") }
-            return .control(global, verb: ControlVerb(rawValue: name)!, services: names)
-        }
+        return parsed
     }
 }

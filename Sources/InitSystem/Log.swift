@@ -1,7 +1,9 @@
 import Glibc
+import InitCore
 
-/// pcinit's own voice on stderr: `pcinit | message`. Written with write(2), never buffered, so nothing is
-/// lost when the process ends or is killed, and lines from one write never tear.
+/// pcinit's own voice on stderr: `pcinit | message` (or one JSON object per line with `log_format: json`).
+/// Written with write(2), never buffered, so nothing is lost when the process ends or is killed, and lines
+/// from one write never tear.
 public enum Log {
     public enum Level: Int, Comparable, Sendable {
         case error = 0
@@ -12,6 +14,16 @@ public enum Log {
         public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
 
         /// `error`, `warn`/`warning`, `info`, `debug` (case-insensitive); nil for anything else.
+        /// The `level` of a JSON line.
+        public var name: String {
+            switch self {
+            case .error: return "error"
+            case .warning: return "warn"
+            case .info: return "info"
+            case .debug: return "debug"
+            }
+        }
+
         public init?(name: String) {
             switch name.lowercased() {
             case "error": self = .error
@@ -26,6 +38,9 @@ public enum Log {
     /// Set once at start-up; pcinit is single-threaded.
     nonisolated(unsafe) public static var level: Level = .info
     nonisolated(unsafe) public static var prefix = "pcinit | "
+    nonisolated(unsafe) public static var format: LogFormat = .text
+    /// Text lines start with the time (RFC 3339, UTC, milliseconds).
+    nonisolated(unsafe) public static var timestamps = false
     /// Where messages go instead of a direct write to fd 2: config mode routes them through its stderr
     /// queue, so they stay in order with relayed service lines and a slow reader never blocks the loop.
     nonisolated(unsafe) public static var sink: ((String) -> Void)?
@@ -37,8 +52,36 @@ public enum Log {
 
     private static func emit(_ at: Level, _ message: () -> String) {
         guard at <= level else { return }
-        let line = prefix + message() + "\n"
+        always(at, message())
+    }
+
+    /// Writes `message` whatever the level (config diagnostics are always shown).
+    public static func always(_ at: Level, _ message: String) {
+        let line = render(at, message)
         if let sink { sink(line) } else { writeAll(fd: 2, line) }
+    }
+
+    /// Sets the text prefix: `pcinit` padded to `width` (the services' names' width), coloured if asked.
+    public static func setPrefix(width: Int, colour: Bool) {
+        let name = "pcinit" + String(repeating: " ", count: max(0, width - 6))
+        prefix = (colour ? TerminalStyle.bold(name + " |") : name + " |") + " "
+    }
+
+    static func render(_ at: Level, _ message: String) -> String {
+        switch format {
+        case .text:
+            guard timestamps else { return prefix + message + "\n" }
+            return String(decoding: WallClock.timestamp(), as: UTF8.self) + " " + prefix + message + "\n"
+        case .json:
+            var out = Array(#"{"time":""#.utf8)
+            out += WallClock.timestamp()
+            out += #"","level":""#.utf8
+            out += at.name.utf8
+            out += #"","service":"pcinit","stream":"pcinit","message":"#.utf8
+            LogLineEncoding.appendJSONString(message, to: &out)
+            out += "}\n".utf8
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     /// Writes every byte, retrying on EINTR and short writes; gives up silently on other errors

@@ -42,8 +42,9 @@ enum ProcessTable {
         return ProcessEntry(pid: pid, parent: parent, group: group)
     }
 
-    /// The process that does a service's work, for `status`: with dash as /bin/sh, `sh -c CMD` keeps the
-    /// shell as the group's leader and CMD as its only child, and CMD's pid is the one an operator wants.
+    /// The process that does a service's work, for `status`: with dash as /bin/sh, `sh -c CMD` (one simple
+    /// command, see `ShellCommand.isSimple`) keeps the shell as the group's leader and CMD as its only child,
+    /// and CMD's pid is the one an operator wants.
     /// Once the leader is gone, the group's one remaining top process. Otherwise the leader itself.
     static func mainPID(group: pid_t, leaderAlive: Bool, viaShell: Bool, in table: [ProcessEntry]) -> pid_t {
         let members = table.filter { $0.group == group && $0.pid != group }

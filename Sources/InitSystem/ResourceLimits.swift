@@ -1,5 +1,6 @@
 import CInit
 import Glibc
+import InitCore
 
 /// pcinit's own file-descriptor limit, and what its children get. An init that runs out of descriptors goes
 /// deaf (no health answers, no control socket), so pcinit raises its soft RLIMIT_NOFILE to the hard limit
@@ -19,5 +20,44 @@ public enum ResourceLimits {
         guard pci_set_rlimit(resource, hard, hard) == 0 else { return nil }
         forChildren = [pci_rlimit_setting(resource: resource, soft: soft, hard: hard)]
         return (soft, hard)
+    }
+
+    /// `base` with every resource that `overrides` names replaced by the override (a service's own limits win).
+    public static func merged(_ base: [pci_rlimit_setting], _ overrides: [pci_rlimit_setting]) -> [pci_rlimit_setting] {
+        guard !overrides.isEmpty else { return base }
+        return base.filter { limit in !overrides.contains { $0.resource == limit.resource } } + overrides
+    }
+
+    /// `RLIMIT_NOFILE 4096/8192` for messages.
+    static func describe(_ limit: pci_rlimit_setting) -> String {
+        let name = ResourceLimit.Resource.allCases.first { resourceNumber($0) == limit.resource }
+        let label =
+            name.map { "RLIMIT_" + ($0 == .addressSpace ? "AS" : $0.rawValue.uppercased()) } ?? "\(limit.resource)"
+        func text(_ value: UInt64) -> String { value == ResourceLimit.unlimited ? "unlimited" : String(value) }
+        return "\(label) \(text(limit.soft))/\(text(limit.hard))"
+    }
+
+    /// The `RLIMIT_*` number of a config resource name.
+    public static func resourceNumber(_ resource: ResourceLimit.Resource) -> Int32 {
+        let value: __rlimit_resource
+        switch resource {
+        case .addressSpace: value = RLIMIT_AS
+        case .core: value = RLIMIT_CORE
+        case .cpu: value = RLIMIT_CPU
+        case .data: value = RLIMIT_DATA
+        case .fsize: value = RLIMIT_FSIZE
+        case .locks: value = __RLIMIT_LOCKS
+        case .memlock: value = __RLIMIT_MEMLOCK
+        case .msgqueue: value = __RLIMIT_MSGQUEUE
+        case .nice: value = __RLIMIT_NICE
+        case .nofile: value = RLIMIT_NOFILE
+        case .nproc: value = __RLIMIT_NPROC
+        case .rss: value = __RLIMIT_RSS
+        case .rtprio: value = __RLIMIT_RTPRIO
+        case .rttime: value = __RLIMIT_RTTIME
+        case .sigpending: value = __RLIMIT_SIGPENDING
+        case .stack: value = RLIMIT_STACK
+        }
+        return Int32(value.rawValue)
     }
 }

@@ -16,6 +16,12 @@ extension ServiceRuntime: HealthSource {
         ).rendered()
     }
 
+    /// One JSON object per service: the snapshot `GET /events` starts with.
+    public func eventSnapshot() -> [String]? {
+        let time = WallClock.rfc3339()
+        return servicesWithMainPIDs().map { ServiceEvent(snapshot: $0, time: time).json.rendered() }
+    }
+
     public func metricsBody() -> String {
         HealthReport.metrics(
             services: supervisor.services,
@@ -31,13 +37,14 @@ extension ServiceRuntime: HealthSource {
     func servicesWithMainPIDs() -> [ServiceStatus] {
         var statuses = supervisor.services
         var table: [ProcessEntry]?
-        for id in statuses.indices {
-            guard let group = statuses[id].pid else { continue }
+        for index in statuses.indices {
+            guard let group = statuses[index].pid, let id = statuses[index].id else { continue }
             let leaderAlive = children.isWaiting(for: group)
-            let viaShell = if case .shell = supervisor.spec(id).command { true } else { false }
+            let viaShell =
+                if case .shell(let text) = supervisor.spec(id).command { ShellCommand.isSimple(text) } else { false }
             guard viaShell || !leaderAlive else { continue }
             if table == nil { table = ProcessTable.snapshot() }
-            statuses[id].pid = ProcessTable.mainPID(
+            statuses[index].pid = ProcessTable.mainPID(
                 group: group, leaderAlive: leaderAlive, viaShell: viaShell, in: table ?? [])
         }
         return statuses
@@ -77,68 +84,111 @@ extension ServiceRuntime {
         }
     }
 
+    /// Decodes the request once and hands it to the supervisor through the inbox; the answer comes back as
+    /// its `.controlReply`, with this token.
     func handleControl(_ request: ControlRequest, _ connection: ControlConnection) {
+        let command: ControlCommand
         do throws(ControlError) {
-            switch ControlMethod(rawValue: request.method) {
-            case .status:
-                try ControlParams.none(request)
-                let report = StatusReport(
-                    ready: supervisor.isReady,
-                    stopping: supervisor.isStopping,
-                    statuses: servicesWithMainPIDs(),
-                    now: MonotonicClock.now()
-                )
-                connection.reply(id: request.id, result: report.json)
-            case .start, .stop, .restart:
-                let names = try ControlParams.serviceNames(request)
-                let outcomes = names.map { name in control(request.method, name) }
-                connection.reply(id: request.id, result: ControlOutcome.result(outcomes))
-            case .logs:
-                try sendLogs(try ControlParams.logs(request), id: request.id, to: connection)
-            case nil:
-                throw ControlError(
-                    id: request.id, code: ControlError.methodNotFound, message: "method not found: \(request.method)")
-            }
+            command = try ControlCommand.decode(request)
         } catch {
             connection.fail(id: request.id, code: error.code, message: error.message)
+            return
+        }
+        let token = ControlToken(nextControlToken)
+        nextControlToken += 1
+        let pending = PendingControl(command: command, connection: connection, id: request.id)
+        guard let order = command.order else {
+            // Only `reload` has no order of its own: the files are read here first.
+            reload(pending, token: token)
+            return
+        }
+        pendingControl[token] = pending
+        post(.control(order, token: token))
+    }
+
+    /// The supervisor's `.controlReply`: answer the connection that asked (if it is still there).
+    func answerControl(_ token: ControlToken, _ reply: ControlReply) {
+        guard let pending = pendingControl.removeValue(forKey: token) else { return }
+        guard let connection = pending.connection else {
+            logOnly(reply, extra: pending.extraOutcomes)
+            return
+        }
+        guard connection.isOpen else { return }
+        let id = pending.id
+        switch reply {
+        case .refused(let message):
+            connection.fail(id: id, code: ControlError.applicationError, message: message)
+        case .outcomes(let outcomes):
+            let all = outcomes + pending.extraOutcomes
+            for outcome in all { Log.info("control: \(outcome.message)") }
+            connection.reply(id: id, result: ControlOutcome.result(all))
+        case .accepted(let message):
+            Log.info("control: \(message)")
+            connection.reply(id: id, result: .object([("message", .string(message))]))
+            if case .down = pending.command { waitForExit(connection) }
+        case .answer:
+            do throws(ControlError) {
+                try answerQuery(pending.command, id: id, on: connection)
+            } catch {
+                connection.fail(id: id, code: error.code, message: error.message)
+            }
         }
     }
 
-    /// One control event through the supervisor; its `.controlReply` is the outcome.
-    private func control(_ method: String, _ name: String) -> ControlOutcome {
-        let event: SupervisorEvent
-        switch ControlMethod(rawValue: method) {
-        case .start: event = .startService(name)
-        case .stop: event = .stopService(name)
-        default: event = .restartService(name)
+    /// The answer to a request nobody waits for (SIGHUP's reload).
+    private func logOnly(_ reply: ControlReply, extra: [ControlOutcome]) {
+        switch reply {
+        case .outcomes(let outcomes):
+            let all = outcomes + extra
+            if all.isEmpty { Log.info("reload: nothing changed") }
+            for outcome in all { Log.info("reload: \(outcome.message)") }
+        case .refused(let message), .accepted(let message):
+            Log.info("reload: \(message)")
+        case .answer:
+            break
         }
-        controlReplies = []
-        dispatch(event)
-        let replies = controlReplies ?? []
-        controlReplies = nil
-        for reply in replies { Log.info("control: \(reply.message)") }
-        guard let reply = replies.last else {
-            return ControlOutcome(service: name, ok: false, message: "\(name): no answer from the supervisor")
+    }
+
+    /// The requests answered from the runtime's own state.
+    private func answerQuery(_ command: ControlCommand, id: JSONValue, on connection: ControlConnection)
+        throws(ControlError)
+    {
+        switch command {
+        case .status:
+            let report = StatusReport(
+                ready: supervisor.isReady,
+                stopping: supervisor.isStopping,
+                statuses: servicesWithMainPIDs(),
+                now: MonotonicClock.now(),
+                healthAddress: settings.healthAddress.description
+            )
+            connection.reply(id: id, result: report.json)
+        case .logs(let request):
+            try sendLogs(request, id: id, to: connection)
+        case .events(let names):
+            try subscribe(connection, to: names, id: id)
+        case .start, .stop, .restart, .reload, .scale, .signal, .down:
+            // The supervisor answers these itself; reaching here would be a supervisor bug.
+            connection.fail(id: id, code: ControlError.applicationError, message: "internal error: not a query")
         }
-        return ControlOutcome(service: name, ok: reply.success, message: reply.message)
     }
 
     private func sendLogs(_ request: LogsRequest, id: JSONValue, to connection: ControlConnection) throws(ControlError)
     {
-        let names = supervisor.services.map(\.name)
-        var selected: [Int] = []
+        var selected: [ServiceID] = []
         for name in request.services {
-            guard let index = names.firstIndex(of: name) else {
+            guard let service = supervisor.service(named: name), io[service] != nil else {
                 throw ControlError(id: id, code: ControlError.applicationError, message: "no service named \"\(name)\"")
             }
-            selected.append(index)
+            selected.append(service)
         }
-        if selected.isEmpty { selected = Array(names.indices) }
+        if selected.isEmpty { selected = supervisor.serviceIDs.filter { io[$0] != nil } }
         // `-n N` is per service, as `docker compose logs --tail N`; lines come in the order they were relayed.
         var numbered: [(sequence: Int, entry: LogEntry)] = []
-        for index in selected {
-            numbered += rings[index].numberedLines(request.lines).map {
-                ($0.sequence, LogEntry(service: names[index], line: $0.text))
+        for service in selected {
+            guard let serviceIO = io[service] else { continue }
+            numbered += serviceIO.ring.numberedLines(request.lines).map {
+                ($0.sequence, LogEntry(service: serviceIO.name, line: $0.text))
             }
         }
         let entries = numbered.sorted { $0.sequence < $1.sequence }.map(\.entry)
@@ -155,15 +205,14 @@ extension ServiceRuntime {
 
     /// Rings report new lines only while someone follows them, so relaying costs nothing extra otherwise.
     func updateRingObservers() {
-        let names = supervisor.services.map(\.name)
-        for (index, ring) in rings.enumerated() {
-            let watchers = followers.filter { $0.services.contains(index) }.map(\.connection)
+        for (id, service) in io {
+            let watchers = followers.filter { $0.services.contains(id) }.map(\.connection)
             if watchers.isEmpty {
-                ring.observer = nil
+                service.ring.observer = nil
             } else {
-                let service = names[index]
-                ring.observer = { line in
-                    let params = LogEntry(service: service, line: line).json
+                let name = service.name
+                service.ring.observer = { line in
+                    let params = LogEntry(service: name, line: line).json
                     for connection in watchers where connection.isOpen {
                         connection.notify(method: LogEntry.notificationMethod, params: params)
                     }

@@ -6,7 +6,7 @@ extension ServiceRuntime {
         do throws(SystemError) {
             return try PseudoTerminal.open()
         } catch {
-            dispatch(.spawnFailed(id, reason: "\(error)", exitCode: 1))
+            post(.spawnFailed(id, reason: "\(error)", exitCode: 1))
             return nil
         }
     }

@@ -23,6 +23,12 @@ public final class ServiceRuntime {
         public var healthAddress: HealthAddress
         /// The control socket's path; nil: no control socket.
         public var controlSocketPath: String?
+        /// What each signal means (one table for both modes).
+        public var signalPolicy = SignalPolicy()
+        /// Re-reads the files pcinit was started with (same list or discovery, `.env`, `env_file` contents,
+        /// relative paths against the starting directory) and applies the same precedence as at start; nil: no
+        /// reload.
+        public var readConfig: (() -> ConfigReading)?
 
         public init(
             config: ProjectConfig,
@@ -51,7 +57,7 @@ public final class ServiceRuntime {
         }
     }
 
-    let settings: Settings
+    var settings: Settings
     let loop: EventLoop
     let signalReader: SignalReader
     let children = ChildRegistry()
@@ -59,28 +65,49 @@ public final class ServiceRuntime {
     let stderr: OutputChannel
     let probes: ProbeRunner
     public private(set) var supervisor: Supervisor
-    let mainID: ServiceID?
-    let prefixes: [String]
+    /// Prefix colours, renderers and log files of the services' lines.
+    let logLayout = ServiceLogLayout()
     let devNull: Int32
-    let rings: [LineRing]
+    /// Each service's I/O, keyed by the supervisor's ids; made and dropped by its actions.
+    var io: [ServiceID: ServiceIO] = [:]
     var relays: [LogRelay] = []
-    var probeChecks: [ServiceID: [ProbeCheckID]] = [:]
-    var notifySockets: [ServiceID: NotifySocket] = [:]
     /// Services whose leader was reaped, until their process group is empty too.
     var groups = ProcessGroups()
     /// A signal found a draining group empty: settle the groups after the current actions.
     var groupsNeedSettling = false
+    /// Events waiting for the supervisor, oldest first. Everything the shell learns goes through here, so the
+    /// actions of one event are all carried out before the next event is handled.
+    var inbox: [SupervisorEvent] = []
+    var draining = false
     var deadlineTimer: EventLoop.Timer?
+    /// What happens to the leftovers once the services are down.
+    var endOfRun: EndOfRun
+    var endTimer: EventLoop.Timer?
     var stopBegan: Instant?
     var exitCode: Int32?
     var healthServer: HealthServer?
     /// One spare descriptor the listeners fall back on when pcinit runs out (see `DescriptorReserve`).
     let descriptorReserve = DescriptorReserve()
     var controlServer: ControlServer?
-    /// Set while a control request is dispatched: the supervisor's `.controlReply` lands here.
-    var controlReplies: [(success: Bool, message: String)]?
+    /// Control requests handed to the supervisor and not answered yet.
+    var pendingControl: [ControlToken: PendingControl] = [:]
+    /// `pcinit events` subscribers and the names they asked for (empty: all).
+    var eventFollowers: [(connection: ControlConnection, names: [String])] = []
+    /// `pcinit down` clients, told pcinit's exit code at the very end.
+    var downWaiters: [ControlConnection] = []
+    var nextControlToken: UInt64 = 1
     /// `pcinit logs -f` clients and the services they follow.
-    var followers: [(connection: ControlConnection, services: Set<Int>)] = []
+    var followers: [(connection: ControlConnection, services: Set<ServiceID>)] = []
+
+    /// A control request waiting for the supervisor's reply.
+    struct PendingControl {
+        var command: ControlCommand
+        /// nil for a reload SIGHUP asked for: the answer goes to the log.
+        var connection: ControlConnection?
+        var id: JSONValue
+        /// Lines the shell adds to the supervisor's (a reload's settings).
+        var extraOutcomes: [ControlOutcome] = []
+    }
 
     public init(settings: Settings) throws(SystemError) {
         self.settings = settings
@@ -96,11 +123,7 @@ public final class ServiceRuntime {
             mainDependsOn: settings.config.pcinit.mainDependsOn,
             stopTimeout: settings.stopTimeout
         )
-        mainID = settings.mainCommand == nil ? nil : settings.config.services.count
-        let names = supervisor.services.map(\.name)
-        let width = names.map(\.count).max() ?? 0
-        prefixes = names.map { $0 + String(repeating: " ", count: width - $0.count) + " | " }
-        rings = names.map { _ in LineRing(capacity: settings.config.logLength) }
+        endOfRun = EndOfRun(grace: settings.grace, stopBudget: settings.stopTimeout)
         devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
         if devNull < 0 { throw SystemError("open /dev/null") }
     }
@@ -119,7 +142,6 @@ public final class ServiceRuntime {
             try loop.watch(signalReader.fd, for: UInt32(EPOLLIN.rawValue)) { [unowned self] _ in
                 self.handleSignals(self.signalReader.drain())
             }
-            try openNotifySockets()
         } catch {
             Log.error("\(error)")
             controlServer?.close()
@@ -127,7 +149,7 @@ public final class ServiceRuntime {
         }
         openHealthServer()
         Log.sink = { [unowned self] line in self.stderr.write(line.utf8) }
-        dispatch(.begin)
+        post(.begin)
         loop.run()
         // From here on messages go straight to fd 2 again; what is queued is flushed below.
         Log.sink = nil
@@ -135,8 +157,9 @@ public final class ServiceRuntime {
         for relay in relays { relay.drainAtExit() }
         stdout.flushBlocking()
         stderr.flushBlocking()
-        for socket in notifySockets.values { socket.close() }
+        for service in io.values { service.notifySocket?.close() }
         rmdir(settings.runtimeDirectory)
+        tellDownWaiters(exitCode ?? 1)
         controlServer?.close()
         healthServer?.close()
         return exitCode ?? 1
@@ -144,14 +167,23 @@ public final class ServiceRuntime {
 
     // MARK: - Supervisor
 
-    func dispatch(_ event: SupervisorEvent) {
-        let actions = supervisor.handle(event, now: MonotonicClock.now())
-        if stopBegan == nil && supervisor.isStopping { stopBegan = MonotonicClock.now() }
-        for action in actions { perform(action) }
-        // A group found empty by a failed signal is settled once the actions are done, not from inside one.
-        if groupsNeedSettling {
-            groupsNeedSettling = false
-            settleGroups()
+    /// Hands an event to the supervisor. From inside an action it only queues: the event is handled once the
+    /// current actions are done, never in the middle of them.
+    func post(_ event: SupervisorEvent) {
+        inbox.append(event)
+        guard !draining else { return }
+        draining = true
+        defer { draining = false }
+        while !inbox.isEmpty {
+            let next = inbox.removeFirst()
+            let actions = supervisor.handle(next, now: MonotonicClock.now())
+            if stopBegan == nil && supervisor.isStopping { stopBegan = MonotonicClock.now() }
+            for action in actions { perform(action) }
+            // A group found empty by a failed signal is settled once the actions are done, not from inside one.
+            if groupsNeedSettling {
+                groupsNeedSettling = false
+                settleGroups()
+            }
         }
         armDeadline()
     }
@@ -162,12 +194,19 @@ public final class ServiceRuntime {
         guard exitCode == nil, let deadline = supervisor.nextDeadline else { return }
         deadlineTimer = loop.schedule(at: deadline) { [unowned self] in
             self.deadlineTimer = nil
-            self.dispatch(.tick)
+            self.post(.tick)
         }
     }
 
-    private func perform(_ action: SupervisorAction) {
+    func perform(_ action: SupervisorAction) {
         switch action {
+        case .serviceAdded(let id):
+            addServiceIO(id)
+        case .serviceRemoved(let id):
+            publishRemoval(id)
+            removeServiceIO(id)
+        case .serviceRenamed(let id):
+            renameServiceIO(id)
         case .spawn(let id):
             spawnService(id)
         case .signal(let pid, let signal, let toGroup):
@@ -177,20 +216,61 @@ public final class ServiceRuntime {
         case .runProbe(let id, let kind):
             runProbe(id, kind)
         case .cancelProbes(let id):
-            for check in probeChecks.removeValue(forKey: id) ?? [] { probes.cancel(check) }
+            guard let service = io[id] else { return }
+            for check in service.probeChecks { probes.cancel(check) }
+            service.probeChecks = []
+        case .stateChanged(let change):
+            if let line = change.logLine { Log.info(line) }
+            publish(ServiceEvent(change, time: WallClock.rfc3339()), baseName: change.baseName)
         case .log(let message):
             Log.info(message)
-        case .controlReply(let success, let message):
-            if controlReplies != nil {
-                controlReplies?.append((success, message))
-            } else if success {
-                Log.info(message)
-            } else {
-                Log.warning(message)
-            }
+        case .controlReply(let token, let reply):
+            answerControl(token, reply)
         case .exit(let code):
             finish(code)
         }
+    }
+
+    // MARK: - Per-service I/O
+
+    private func addServiceIO(_ id: ServiceID) {
+        let name = supervisor.spec(id).name
+        let service = ServiceIO(name: name, prefix: "", ring: LineRing(capacity: settings.config.logLength))
+        io[id] = service
+        alignPrefixes()
+        guard supervisor.spec(id).notify else { return }
+        let path = settings.runtimeDirectory + "/notify-\(id.rawValue)-\(name).sock"
+        do {
+            service.notifySocket = try NotifySocket(loop: loop, path: path) { [unowned self] in
+                self.post(.notifyReady(id))
+            }
+        } catch {
+            // The service still runs; it just cannot report READY=1, which its readiness will show.
+            Log.warning("\(name): notify socket not available: \(error)")
+        }
+    }
+
+    private func removeServiceIO(_ id: ServiceID) {
+        guard let service = io.removeValue(forKey: id) else { return }
+        for check in service.probeChecks { probes.cancel(check) }
+        service.notifySocket?.close()
+        followers = followers.map { ($0.connection, $0.services.subtracting([id])) }
+        logLayout.forget(id)
+        alignPrefixes()
+        updateRingObservers()
+    }
+
+    private func renameServiceIO(_ id: ServiceID) {
+        io[id]?.name = supervisor.spec(id).name
+        alignPrefixes()
+        updateRingObservers()
+    }
+
+    /// Names padded to a common width, as the relay prints them; relays already running keep their width.
+    private func alignPrefixes() {
+        let width = ServiceLogLayout.width(names: io.values.map(\.name))
+        for service in io.values { service.prefix = ServiceIO.prefix(for: service.name, width: width) }
+        logLayout.applyToLog(width: width)
     }
 
     // MARK: - Spawning
@@ -198,7 +278,7 @@ public final class ServiceRuntime {
     func environment(for id: ServiceID) -> [String] {
         let spec = supervisor.spec(id)
         var env = spec.environment.resolved(inherited: settings.inheritedEnvironment)
-        if let socket = notifySockets[id] { env.append("NOTIFY_SOCKET=\(socket.path)") }
+        if let socket = io[id]?.notifySocket { env.append("NOTIFY_SOCKET=\(socket.path)") }
         return env
     }
 
@@ -209,7 +289,7 @@ public final class ServiceRuntime {
         }
     }
 
-    private func spawnService(_ id: ServiceID) {
+    func spawnService(_ id: ServiceID) {
         let spec = supervisor.spec(id)
         var request = SpawnRequest(
             arguments: arguments(for: spec.command),
@@ -217,9 +297,10 @@ public final class ServiceRuntime {
             workingDirectory: spec.workingDir ?? settings.workingDirectory
         )
         request.closeFrom = 3
+        request.apply(spec.process)
         var terminal: Int32?
         var pipes: [(read: Int32, write: Int32)] = []
-        if id == mainID {
+        if id == supervisor.mainCommandID {
             // The main command is the container's foreground program: our stdio and terminal, no prefix.
             terminal = ForegroundTerminal.open()
             request.terminalFD = terminal ?? -1
@@ -230,7 +311,7 @@ public final class ServiceRuntime {
             request.attach(pty, stdin: devNull)
         } else {
             guard let out = makePipe(), let err = makePipe() else {
-                dispatch(.spawnFailed(id, reason: "cannot create pipes: \(SystemError.describe(errno))", exitCode: 1))
+                post(.spawnFailed(id, reason: "cannot create pipes: \(SystemError.describe(errno))", exitCode: 1))
                 return
             }
             pipes = [out, err]
@@ -249,7 +330,7 @@ public final class ServiceRuntime {
         switch result {
         case .failure(let error):
             for pipe in pipes { close(pipe.read) }
-            dispatch(.spawnFailed(id, reason: error.description, exitCode: error.shellExitCode))
+            post(.spawnFailed(id, reason: error.description, exitCode: error.shellExitCode))
         case .success(let pid):
             var serviceRelays: [LogRelay] = []
             for (pipe, channel) in zip(pipes, [stdout, stderr]) {
@@ -259,7 +340,7 @@ public final class ServiceRuntime {
                 self.groups.leaderReaped(
                     GroupWatch(service: id, group: pid, leader: termination, relays: serviceRelays))
             }
-            dispatch(.spawned(id, pid: pid))
+            post(.spawned(id, pid: pid))
         }
     }
 
@@ -272,17 +353,20 @@ public final class ServiceRuntime {
     private func makeRelay(for id: ServiceID, fd: Int32, output: OutputChannel) -> LogRelay? {
         do {
             var relay: LogRelay?
+            let stream: ServiceLogLayout.Stream = output === stdout ? .stdout : .stderr
             relay = try LogRelay(
                 fd: fd,
-                prefix: prefixes[id],
+                prefix: logLayout.prefix(io[id]?.prefix ?? "", colourIndex: id.rawValue, stream),
                 output: output,
                 loop: loop,
-                ring: rings[id],
+                ring: io[id]?.ring ?? LineRing(capacity: 0),
                 readyLine: supervisor.spec(id).readyLogLine,
-                onReadyLine: { [unowned self] in self.dispatch(.readyLogLineSeen(id)) },
+                onReadyLine: { [unowned self] in self.post(.readyLogLineSeen(id)) },
                 onClosed: { [unowned self] in
                     self.relays.removeAll { $0 === relay }
-                }
+                },
+                renderer: logLayout.renderer(name: supervisor.spec(id).name, stream),
+                file: logLayout.file(id, supervisor.spec(id).logFile, name: supervisor.spec(id).name, stream)
             )
             relays.append(relay!)
             return relay
@@ -298,7 +382,7 @@ public final class ServiceRuntime {
     private func runShutdownCommand(_ id: ServiceID, timeout: Duration) {
         let spec = supervisor.spec(id)
         guard let command = spec.shutdown.command else {
-            dispatch(.shutdownCommandFinished(id, success: false))
+            post(.shutdownCommandFinished(id, success: false))
             return
         }
         var request = SpawnRequest(
@@ -307,13 +391,14 @@ public final class ServiceRuntime {
             workingDirectory: spec.workingDir ?? settings.workingDirectory
         )
         request.closeFrom = 3
+        request.apply(spec.process)
         request.stdinFD = devNull
         let pid: pid_t
         do throws(SpawnError) {
             pid = try Spawner.spawn(request, signals: settings.signals)
         } catch {
             Log.warning("\(spec.name): shutdown command: \(error)")
-            dispatch(.shutdownCommandFinished(id, success: false))
+            post(.shutdownCommandFinished(id, success: false))
             return
         }
         var finished = false
@@ -325,7 +410,7 @@ public final class ServiceRuntime {
         children.register(pid) { [unowned self] termination in
             finished = true
             self.loop.cancel(timer)
-            self.dispatch(.shutdownCommandFinished(id, success: termination == .exited(0)))
+            self.post(.shutdownCommandFinished(id, success: termination == .exited(0)))
         }
     }
 
@@ -336,116 +421,12 @@ public final class ServiceRuntime {
         checkID = probes.run(
             probe,
             environment: environment(for: id),
-            workingDirectory: spec.workingDir ?? settings.workingDirectory
+            workingDirectory: spec.workingDir ?? settings.workingDirectory,
+            process: spec.process
         ) { [unowned self] success, detail in
-            if let checkID { self.probeChecks[id]?.removeAll { $0 == checkID } }
-            self.dispatch(.probeFinished(id, kind, success: success, detail: detail))
+            if let checkID { self.io[id]?.probeChecks.removeAll { $0 == checkID } }
+            self.post(.probeFinished(id, kind, success: success, detail: detail))
         }
-        if let checkID { probeChecks[id, default: []].append(checkID) }
-    }
-
-    private func openNotifySockets() throws(SystemError) {
-        for (id, status) in supervisor.services.enumerated() where supervisor.spec(id).notify {
-            let path = settings.runtimeDirectory + "/notify-\(status.name).sock"
-            notifySockets[id] = try NotifySocket(loop: loop, path: path) { [unowned self] in
-                self.dispatch(.notifyReady(id))
-            }
-        }
-    }
-
-    // MARK: - Signals and the end
-
-    private func handleSignals(_ signals: [signalfd_siginfo]) {
-        var reap = false
-        let me = UInt32(getpid())
-        for info in signals {
-            let signal = Int32(info.ssi_signo)
-            switch signal {
-            case SIGCHLD:
-                reap = true
-            case _ where info.ssi_pid == me && info.ssi_code == SI_USER:
-                continue  // our own SIGPIPE
-            case SIGTTIN, SIGTTOU:
-                continue
-            case SIGTERM, SIGINT:
-                if exitCode != nil {
-                    Log.info("\(Signals.name(signal)) again: killing what is left now")
-                    Descendants.signalAll(SIGKILL)
-                } else {
-                    dispatch(.stopRequested(signal: signal))
-                }
-            default:
-                forwardToServices(signal)
-            }
-        }
-        if reap || groupsNeedSettling {
-            groupsNeedSettling = false
-            reapChildren()
-        }
-    }
-
-    private func forwardToServices(_ signal: Int32) {
-        for status in supervisor.services {
-            guard let pid = status.pid else { continue }
-            send(signal, to: pid, toGroup: true)
-        }
-        Log.debug("forwarded \(Signals.name(signal)) to every service")
-    }
-
-    /// `pid` is a service's main pid, which is also its process group's id.
-    private func send(_ signal: Int32, to pid: pid_t, toGroup: Bool) {
-        if toGroup {
-            if kill(-pid, signal) == 0 { return }
-            // A leader that moved itself to another group is reached by its pid, but only while it is still
-            // our unreaped child: after the reap the number may belong to someone else.
-            if children.isWaiting(for: pid) {
-                kill(pid, signal)
-            } else if groups.isDraining(pid) {
-                // The group emptied without a reap telling us (its last member left it).
-                groupsNeedSettling = true
-            }
-        } else if children.isWaiting(for: pid) {
-            kill(pid, signal)
-        }
-    }
-
-    private func reapChildren() {
-        let outcome = children.reap()
-        settleGroups()
-        if exitCode != nil, case .noChildrenLeft = outcome { loop.stop() }
-    }
-
-    /// After a reap: a service whose leader is gone is over once its whole group is; until then it drains.
-    func settleGroups() {
-        for change in groups.settle() {
-            switch change {
-            case .leaderGone(let watch):
-                dispatch(.leaderExited(watch.service, watch.leader))
-            case .groupGone(let watch):
-                // Every writer of the service's pipes is gone: relay the last lines before saying so.
-                for relay in watch.relays { relay.readAvailable() }
-                dispatch(.exited(watch.service, watch.leader))
-            }
-        }
-    }
-
-    /// Every service is down: whatever is left belongs to no service. TERM, a grace period bounded by the
-    /// stop budget, KILL; the loop ends when the last child is reaped.
-    private func finish(_ code: Int32) {
-        exitCode = code
-        if let timer = deadlineTimer { loop.cancel(timer) }
-        if case .noChildrenLeft = children.reap() {
-            loop.stop()
-            return
-        }
-        var killAt = MonotonicClock.now() + settings.grace
-        if let stopBegan, stopBegan + settings.stopTimeout < killAt { killAt = stopBegan + settings.stopTimeout }
-        Log.info("services are down; stopping processes that belong to no service")
-        Descendants.signalAll(SIGTERM)
-        Descendants.signalAll(SIGCONT)
-        loop.schedule(at: killAt) {
-            Log.warning("processes still running after the grace period: SIGKILL")
-            Descendants.signalAll(SIGKILL)
-        }
+        if let checkID { io[id]?.probeChecks.append(checkID) }
     }
 }

@@ -28,6 +28,11 @@ public final class SingleCommandRunner {
     private var childPID: pid_t = 0
     private var childResult: ChildTermination?
     private var killTimer: EventLoop.Timer?
+    /// One signal table for both modes (see `SignalPolicy`).
+    private let policy = SignalPolicy()
+    /// What happens to the leftovers once the command has ended (see `EndOfRun`): no stop budget here.
+    private var endOfRun: EndOfRun
+    private var stopBegan: Instant?
     private var exitCode: Int32 = 0
     private var startedAt: Instant?
     /// A stop signal was forwarded: /readyz says 503 from then on, so load balancers drain.
@@ -42,6 +47,7 @@ public final class SingleCommandRunner {
 
     private init(settings: Settings) {
         self.settings = settings
+        endOfRun = EndOfRun(grace: settings.grace)
     }
 
     private func run() -> Int32 {
@@ -104,19 +110,22 @@ public final class SingleCommandRunner {
         let me = UInt32(getpid())
         for info in signals {
             let signal = Int32(info.ssi_signo)
-            if signal == SIGCHLD {
+            let raisedByUs = info.ssi_pid == me && info.ssi_code == SI_USER
+            switch policy.role(of: signal, raisedByPCInit: raisedByUs) {
+            case .reap:
                 reap = true
-            } else if info.ssi_pid == me && info.ssi_code == SI_USER {
-                continue  // raised by our own writes (SIGPIPE): not meant for the child
-            } else if signal == SIGTTIN || signal == SIGTTOU {
-                // Only a terminal sends these, and it sends them to its foreground group (the child's).
+            case .ignore:
                 Log.debug("\(Signals.name(signal)) not forwarded")
-            } else if childResult == nil {
-                if signal == SIGTERM || signal == SIGINT || signal == SIGQUIT { stopForwarded = true }
-                forwardToChild(signal)
-            } else if signal == SIGTERM || signal == SIGINT || signal == SIGQUIT {
+            case .stop where endOfRun.isRunning:
                 Log.debug("\(Signals.name(signal)) during cleanup: killing what is left now")
-                Descendants.signalAll(SIGKILL)
+                perform(endOfRun.stopSignal(), loop: loop)
+            case .stop:
+                // tini's contract: the command gets the very signal, and decides how to stop.
+                stopForwarded = true
+                if stopBegan == nil { stopBegan = MonotonicClock.now() }
+                forwardToChild(signal)
+            case .forward, .reload:
+                if childResult == nil { forwardToChild(signal) }
             }
         }
         if reap { reapChildren(loop: loop) }
@@ -142,18 +151,30 @@ public final class SingleCommandRunner {
             }
         }
         guard childResult != nil else { return }
-        if case .noChildrenLeft = outcome {
-            loop.stop()
-            return
+        if !endOfRun.isRunning {
+            let childrenLeft = if case .childrenRemain = outcome { true } else { false }
+            Log.debug("command ended; what is left gets SIGTERM, then SIGKILL after \(settings.grace)")
+            perform(
+                endOfRun.begin(now: MonotonicClock.now(), stopBegan: stopBegan, childrenLeft: childrenLeft), loop: loop)
+        } else if case .noChildrenLeft = outcome {
+            perform(endOfRun.noChildrenLeft(), loop: loop)
         }
-        if killTimer == nil {
-            Log.debug("command ended; sending SIGTERM to what is left, SIGKILL in \(settings.grace)")
-            Descendants.signalAll(SIGTERM)
-            // A stopped process would sit on its TERM until the SIGKILL: let it run its handler.
-            Descendants.signalAll(SIGCONT)
-            killTimer = loop.schedule(at: MonotonicClock.now() + settings.grace) {
+    }
+
+    private func perform(_ actions: [EndOfRun.Action], loop: EventLoop) {
+        for action in actions {
+            switch action {
+            case .signalEverything(let signal): Descendants.signalAll(signal)
+            case .finish: loop.stop()
+            }
+        }
+        if let killTimer { loop.cancel(killTimer) }
+        killTimer = nil
+        if let deadline = endOfRun.nextDeadline {
+            killTimer = loop.schedule(at: deadline) { [unowned self] in
                 Log.debug("grace period over: SIGKILL to what is left")
-                Descendants.signalAll(SIGKILL)
+                self.killTimer = nil
+                self.perform(self.endOfRun.tick(now: MonotonicClock.now()), loop: loop)
             }
         }
     }

@@ -22,6 +22,14 @@ public struct SpawnRequest {
     /// A terminal to make the child's controlling one, in a session of its own (setsid; its pid is still its
     /// process group), or -1. See `PseudoTerminal`.
     public var controllingTerminalFD: Int32 = -1
+    /// Limits for the child; each replaces pcinit's default for its resource (see `ResourceLimits`).
+    public var resourceLimits: [pci_rlimit_setting] = []
+    /// The child's umask; nil: pcinit's.
+    public var umask: UInt32?
+    /// Credentials the child takes after its limits, before its working directory; nil: pcinit's.
+    public var identity: SpawnIdentity?
+    /// PR_SET_NO_NEW_PRIVS: setuid binaries and file capabilities grant nothing after exec.
+    public var noNewPrivileges = false
 
     public init(arguments: [String], environment: [String], workingDirectory: String? = nil) {
         self.arguments = arguments
@@ -30,11 +38,25 @@ public struct SpawnRequest {
     }
 }
 
+/// The uid, gid and supplementary groups a child runs with.
+public struct SpawnIdentity: Sendable, Equatable {
+    public var uid: uid_t
+    public var gid: gid_t
+    public var groups: [gid_t]
+
+    public init(uid: uid_t, gid: gid_t, groups: [gid_t]) {
+        self.uid = uid
+        self.gid = gid
+        self.groups = groups
+    }
+}
+
 /// Why a program could not be started.
 public struct SpawnError: Error, CustomStringConvertible {
     /// The set-up step in the child that failed.
     public enum Step: Sendable {
-        case setup, processGroup, terminal, stdio, workingDirectory, resourceLimit, exec, session
+        case setup, processGroup, terminal, stdio, workingDirectory, resourceLimit, exec
+        case groups, groupID, userID, noNewPrivileges, session
 
         init(_ code: Int32) {
             switch code {
@@ -45,6 +67,10 @@ public struct SpawnError: Error, CustomStringConvertible {
             case Int32(PCI_SPAWN_STEP_RLIMIT): self = .resourceLimit
             case Int32(PCI_SPAWN_STEP_EXEC): self = .exec
             case Int32(PCI_SPAWN_STEP_SESSION): self = .session
+            case Int32(PCI_SPAWN_STEP_GROUPS): self = .groups
+            case Int32(PCI_SPAWN_STEP_GROUP_ID): self = .groupID
+            case Int32(PCI_SPAWN_STEP_USER_ID): self = .userID
+            case Int32(PCI_SPAWN_STEP_NO_NEW_PRIVS): self = .noNewPrivileges
             default: self = .setup
             }
         }
@@ -54,6 +80,10 @@ public struct SpawnError: Error, CustomStringConvertible {
     public var errno: Int32
     public var step: Step = .exec
     public var workingDirectory: String?
+    /// For `.resourceLimit`: the limit that was refused.
+    public var limit: pci_rlimit_setting?
+    /// For `.groupID` / `.userID`: the identity that was refused.
+    public var identity: SpawnIdentity?
 
     /// tini's convention: 127 not found, 126 found but not executable.
     public var shellExitCode: Int32 {
@@ -76,7 +106,18 @@ public struct SpawnError: Error, CustomStringConvertible {
         case (.processGroup, _): return "\(program): cannot start: setpgid: \(SystemError.describe(errno))"
         case (.terminal, _): return "\(program): cannot start: tcsetpgrp: \(SystemError.describe(errno))"
         case (.stdio, _): return "\(program): cannot start: dup2: \(SystemError.describe(errno))"
-        case (.resourceLimit, _): return "\(program): cannot start: setrlimit: \(SystemError.describe(errno))"
+        case (.resourceLimit, _):
+            let what = limit.map { " \(ResourceLimits.describe($0))" } ?? ""
+            return "\(program): cannot start: setrlimit\(what): \(SystemError.describe(errno))"
+        case (.groups, _): return "\(program): cannot start: setgroups: \(SystemError.describe(errno))"
+        case (.groupID, _):
+            let gid = identity.map { " \($0.gid)" } ?? ""
+            return "\(program): cannot start: setresgid\(gid): \(SystemError.describe(errno))"
+        case (.userID, _):
+            let uid = identity.map { " \($0.uid)" } ?? ""
+            return "\(program): cannot start: setresuid\(uid): \(SystemError.describe(errno))"
+        case (.noNewPrivileges, _):
+            return "\(program): cannot start: prctl(PR_SET_NO_NEW_PRIVS): \(SystemError.describe(errno))"
         case (.session, _):
             return "\(program): cannot start: setsid/controlling terminal: \(SystemError.describe(errno))"
         }
@@ -93,7 +134,8 @@ public enum Spawner {
         }
         var mask = signals.mask
         var defaults = signals.resetToDefault
-        let limits = ResourceLimits.forChildren
+        let limits = ResourceLimits.merged(ResourceLimits.forChildren, request.resourceLimits)
+        let groups = request.identity?.groups ?? []
         let argv = CStringArray(request.arguments)
         let envp = CStringArray(request.environment)
         defer {
@@ -104,31 +146,41 @@ public enum Spawner {
         let searchPath = program.contains("/") ? nil : (ProcessEnvironment.value("PATH") ?? "/bin:/usr/bin")
         var pid: pid_t = 0
         var step: Int32 = 0
+        var item: Int32 = -1
         let err: Int32 = program.withCString { path in
             withOptionalCString(request.workingDirectory) { workingDir in
                 withOptionalCString(searchPath) { searchPath in
                     withUnsafePointer(to: &mask) { childMask in
                         withUnsafePointer(to: &defaults) { defaultSignals in
                             limits.withUnsafeBufferPointer { rlimits in
-                                var spawn = pci_spawn_request(
-                                    path: path,
-                                    argv: argv.pointer,
-                                    envp: envp.pointer,
-                                    working_dir: workingDir,
-                                    search_path: searchPath,
-                                    new_process_group: request.newProcessGroup ? 1 : 0,
-                                    tty_fd: request.terminalFD,
-                                    stdin_fd: request.stdinFD,
-                                    stdout_fd: request.stdoutFD,
-                                    stderr_fd: request.stderrFD,
-                                    close_from: request.closeFrom,
-                                    child_mask: childMask,
-                                    default_signals: defaultSignals,
-                                    rlimits: rlimits.baseAddress,
-                                    rlimit_count: Int32(rlimits.count),
-                                    controlling_tty_fd: request.controllingTerminalFD
-                                )
-                                return pci_spawn(&spawn, &pid, &step)
+                                groups.withUnsafeBufferPointer { groupList in
+                                    var spawn = pci_spawn_request(
+                                        path: path,
+                                        argv: argv.pointer,
+                                        envp: envp.pointer,
+                                        working_dir: workingDir,
+                                        search_path: searchPath,
+                                        new_process_group: request.newProcessGroup ? 1 : 0,
+                                        tty_fd: request.terminalFD,
+                                        stdin_fd: request.stdinFD,
+                                        stdout_fd: request.stdoutFD,
+                                        stderr_fd: request.stderrFD,
+                                        close_from: request.closeFrom,
+                                        child_mask: childMask,
+                                        default_signals: defaultSignals,
+                                        rlimits: rlimits.baseAddress,
+                                        rlimit_count: Int32(rlimits.count),
+                                        umask: request.umask.map { Int32($0 & 0o777) } ?? -1,
+                                        change_identity: request.identity == nil ? 0 : 1,
+                                        uid: request.identity?.uid ?? 0,
+                                        gid: request.identity?.gid ?? 0,
+                                        groups: groupList.baseAddress,
+                                        group_count: Int32(groupList.count),
+                                        no_new_privileges: request.noNewPrivileges ? 1 : 0,
+                                        controlling_tty_fd: request.controllingTerminalFD
+                                    )
+                                    return pci_spawn(&spawn, &pid, &step, &item)
+                                }
                             }
                         }
                     }
@@ -137,7 +189,8 @@ public enum Spawner {
         }
         if err != 0 {
             throw SpawnError(
-                program: program, errno: err, step: SpawnError.Step(step), workingDirectory: request.workingDirectory)
+                program: program, errno: err, step: SpawnError.Step(step), workingDirectory: request.workingDirectory,
+                limit: item >= 0 && Int(item) < limits.count ? limits[Int(item)] : nil, identity: request.identity)
         }
         return pid
     }

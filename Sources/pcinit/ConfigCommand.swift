@@ -14,22 +14,26 @@ enum ConfigCommand {
         ConfigLoader.discover(explicitFiles: global.configFiles, environment: environment(), exists: FileSystem.exists)
     }
 
-    /// Loads and validates; prints every diagnostic to stderr. nil when there was an error. `signals`: what
-    /// `env_cmds` commands are started with; without them (a quiet look at the config for `status` or
-    /// `--check`) they are not run.
-    static func load(_ files: [String], global: GlobalOptions, signals: InheritedSignals?, quiet: Bool = false)
-        -> ProjectConfig?
-    {
-        let loader = ConfigLoader(
+    /// Loads and validates; prints every diagnostic to stderr. nil when there was an error. `envCommands` runs
+    /// `env_cmds`; without it (a quiet look at the config for `status` or `--check`) they are not run.
+    static func load(
+        _ files: [String], global: GlobalOptions, envCommands: ((EnvCommandRequest) -> EnvCommandResult)?,
+        quiet: Bool = false
+    ) -> ProjectConfig? {
+        var loader = ConfigLoader(
             environment: environment(),
             workingDirectory: FileSystem.currentDirectory(),
             readFile: FileSystem.read,
-            runEnvCommand: signals.map { signals in { EnvCommandRunner.run($0, signals: signals) } },
+            runEnvCommand: envCommands,
             envFiles: global.envFiles.isEmpty ? nil : global.envFiles
         )
+        loader.identity = ProcessIdentity(uid: geteuid(), gid: getegid())
         let result = loader.load(files: files)
         if quiet { return result.config }
-        for diagnostic in result.diagnostics { Log.writeAll(fd: 2, "pcinit | \(diagnostic.formatted)\n") }
+        if let config = result.config { LogOptions.apply(config.pcinit) }
+        for diagnostic in result.diagnostics {
+            Log.always(diagnostic.severity == .error ? .error : .warning, diagnostic.formatted)
+        }
         if !result.errors.isEmpty {
             let count = result.errors.count
             Log.error("\(count) error\(count == 1 ? "" : "s") in the config; nothing was started")
@@ -44,7 +48,9 @@ enum ConfigCommand {
             return 2
         }
         if raw { return printRaw(files) }
-        guard let config = load(files, global: global, signals: signals) else { return 2 }
+        guard let config = load(files, global: global, envCommands: EnvCommandCache(signals: signals).run) else {
+            return 2
+        }
         Log.writeAll(fd: 1, config.effectiveJSON().rendered(pretty: true) + "\n")
         return 0
     }
@@ -65,7 +71,7 @@ enum ConfigCommand {
                 do throws(YAMLError) {
                     var warnings: [YAMLWarning] = []
                     documents.append(try YAMLReader.parse(text, file: file, warnings: &warnings)?.jsonValue ?? .null)
-                    for warning in warnings { Log.writeAll(fd: 2, "pcinit | \(warning)\n") }
+                    for warning in warnings { Log.always(.warning, "\(warning)") }
                 } catch {
                     Log.error(error.description)
                     return 2

@@ -6,14 +6,27 @@ import InitSystem
 /// `pcinit [SERVICE...] [-- COMMAND]` with a config file: run the services under the supervisor.
 enum ConfigMode {
     static func run(_ options: RunOptions, files: [String], signals: InheritedSignals) -> Int32 {
-        guard let config = ConfigCommand.load(files, global: options.global, signals: signals) else { return 2 }
+        let envCommands = EnvCommandCache(signals: signals)
+        guard let config = ConfigCommand.load(files, global: options.global, envCommands: envCommands.run) else {
+            return 2
+        }
         if ProcessEnvironment.value("PCINIT_LOG_LEVEL") == nil, let name = config.pcinit.logLevel,
             let level = Log.Level(name: name)
         {
             Log.level = level
         }
+        var options = options
         let unknown = Supervisor.unknownNames(options.positionals, in: config)
-        guard unknown.isEmpty else {
+        if !unknown.isEmpty, options.command == nil, unknown.count == options.positionals.count,
+            let program = options.positionals.first, ProgramLookup.isRunnable(program)
+        {
+            // `docker run IMAGE sh -c '…'` with a config in the image: the words are a command, not services.
+            Log.info(
+                "\(program) is no service of the config but a program: running it as the main command (-- \(program) …)"
+            )
+            options.command = options.commandWithoutConfig
+            options.positionals = []
+        } else if !unknown.isEmpty {
             let known = config.services.map(\.name).joined(separator: ", ")
             Log.error("no service named \(unknown.joined(separator: ", ")) in the config (services: \(known))")
             return 2
@@ -34,7 +47,7 @@ enum ConfigMode {
         pci_close_range_from(3)
         let runtimeDirectory = FileSystem.runtimeDirectory()
         chdir("/")
-        let settings = ServiceRuntime.Settings(
+        var settings = ServiceRuntime.Settings(
             config: config,
             selection: options.positionals,
             mainCommand: options.command,
@@ -47,12 +60,55 @@ enum ConfigMode {
             healthAddress: healthAddress,
             controlSocketPath: socketPath
         )
+        settings.signalPolicy = SignalPolicy(hangupReloads: config.pcinit.sighup == .reload)
+        let global = options.global
+        settings.readConfig = {
+            reread(files, global: global, workingDirectory: workingDirectory, envCommands: envCommands.cached)
+        }
         do {
             let runtime = try ServiceRuntime(settings: settings)
             return runtime.run()
         } catch {
             Log.error("\(error)")
             return 1
+        }
+    }
+
+    /// What `pcinit reload` reads: the same files (the discovered list, resolved against the directory pcinit
+    /// started in, as pcinit itself now runs in /), with the same precedence for every setting as at start.
+    static func reread(
+        _ files: [String], global: GlobalOptions, workingDirectory: String,
+        envCommands: @escaping (EnvCommandRequest) -> EnvCommandResult
+    ) -> ConfigReading {
+        let loader = ConfigLoader(
+            environment: ConfigCommand.environment(), workingDirectory: workingDirectory, readFile: FileSystem.read,
+            runEnvCommand: envCommands, envFiles: global.envFiles.isEmpty ? nil : global.envFiles)
+        let result = loader.load(files: files)
+        guard result.errors.isEmpty, let config = result.config else {
+            return .failed(result.diagnostics.map(\.formatted))
+        }
+        let level =
+            ProcessEnvironment.value("PCINIT_LOG_LEVEL") == nil
+            ? config.pcinit.logLevel.flatMap(Log.Level.init(name:)) : nil
+        return .read(
+            ReadConfig(
+                config: config,
+                stopTimeout: PCInit.durationSetting("PCINIT_STOP_TIMEOUT") ?? config.pcinit.stopTimeout ?? .seconds(10),
+                grace: PCInit.durationSetting("PCINIT_GRACE") ?? config.pcinit.grace ?? .seconds(5),
+                logLevel: level,
+                healthAddress: Endpoints.healthAddress(global, config: config),
+                controlSocketPath: Endpoints.socketPath(global, config: config)))
+    }
+}
+
+/// Whether a word names a program pcinit could start: a path to an executable, or a name on PATH.
+enum ProgramLookup {
+    static func isRunnable(_ program: String) -> Bool {
+        if program.contains("/") { return access(program, X_OK) == 0 }
+        let path = ProcessEnvironment.value("PATH") ?? "/bin:/usr/bin"
+        return path.split(separator: ":", omittingEmptySubsequences: false).contains { directory in
+            let dir = directory.isEmpty ? "." : String(directory)
+            return access(dir + "/" + program, X_OK) == 0
         }
     }
 }

@@ -10,6 +10,7 @@ struct PCInit {
     static func main() {
         // Before anything else: from here on every signal queues up for the signalfd.
         let inherited = Signals.blockAllAndCaptureInherited()
+        LogOptions.applyEnvironment()
         if let name = ProcessEnvironment.value("PCINIT_LOG_LEVEL") {
             if let level = Log.Level(name: name) {
                 Log.level = level
@@ -58,18 +59,41 @@ struct PCInit {
             let path = Endpoints.socketPath(global, config: Endpoints.quietConfig(global))
             return ControlCommands.control(socketPath: path, verb: verb, services: services)
         case .logs(let global, let follow, let lines, let services):
-            let path = Endpoints.socketPath(global, config: Endpoints.quietConfig(global))
-            return ControlCommands.logs(socketPath: path, follow: follow, lines: lines, services: services)
+            return ControlCommands.logs(socketPath: socket(global), follow: follow, lines: lines, services: services)
+        case .reload(let global):
+            return ControlCommands.reload(socketPath: socket(global))
+        case .scale(let global, let service, let replicas):
+            return ControlCommands.scale(socketPath: socket(global), service: service, replicas: replicas)
+        case .signal(let global, let service, let signal):
+            return ControlCommands.signal(socketPath: socket(global), service: service, signal: signal)
+        case .down(let global):
+            return ControlCommands.down(socketPath: socket(global))
+        case .events(let global, let json, let services):
+            return ControlCommands.events(socketPath: socket(global), json: json, services: services)
         }
+    }
+
+    /// The running pcinit's control socket, found as the server chose it.
+    static func socket(_ global: GlobalOptions) -> String {
+        Endpoints.socketPath(global, config: Endpoints.quietConfig(global))
     }
 
     /// `pcinit --check`: one line on stdout, exit 0 or 1 (never 2: a health checker reads 2 as "unknown").
     static func check(_ global: GlobalOptions) -> Int32 {
-        guard let address = Endpoints.healthAddress(global, config: Endpoints.quietConfig(global)) else {
+        // One second in all: asking the control socket for the address takes a little of it, the GET the rest.
+        let deadline = MonotonicClock.now() + .milliseconds(950)
+        var config: ProjectConfig??
+        let loadConfigOnce = {
+            if config == nil { config = .some(Endpoints.quietConfig(global)) }
+            return config ?? nil
+        }
+        let text = Endpoints.checkAddressText(global, config: loadConfigOnce, socketTimeout: .milliseconds(300))
+        guard let address = HealthAddress.parse(text) else {
             Log.writeAll(fd: 1, "invalid health address\n")
             return 1
         }
-        let (code, line) = HealthCheckClient.check(address: address, timeout: .seconds(1))
+        let remaining = max(deadline - MonotonicClock.now(), .milliseconds(100))
+        let (code, line) = HealthCheckClient.check(address: address, timeout: remaining)
         Log.writeAll(fd: 1, line + "\n")
         return code
     }

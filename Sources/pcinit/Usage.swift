@@ -21,6 +21,8 @@ enum Usage {
 
         Environment:
           PCINIT_LOG_LEVEL   error, warn, info (default) or debug
+          PCINIT_LOG_FORMAT  text (default) or json (one JSON object per line)
+          PCINIT_LOG_TIMESTAMPS  true: text lines start with the time
           PCINIT_GRACE       time between SIGTERM and SIGKILL for leftovers after the command ends (default 5s)
           PCINIT_CONFIG, PCINIT_HEALTH_ADDR, PCINIT_SOCKET, PCINIT_STOP_TIMEOUT: see README
 

@@ -59,6 +59,10 @@ import Testing
             loadConfig(
                 "processes:\n  a:\n    command: echo ${X}\n    environment: [X=1]\n", environment: ["X": "2"]
             ).diagnostics.isEmpty)
+        // In a comment it changes nothing that is read: no warning.
+        #expect(
+            loadConfig("processes:\n  a:\n    # uses ${X}\n    command: x # or ${X}\n    environment: [X=1]\n")
+                .diagnostics.isEmpty)
     }
 
     /// process-compose expands a bare `$VAR`; pcinit leaves it for the shell, which a port never has.

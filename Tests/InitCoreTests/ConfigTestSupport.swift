@@ -32,7 +32,12 @@ struct ConfigTestHarness {
 /// Reads a real file for loader tests that use the corpus and example files on disk.
 func readRealFile(_ path: String) -> FileContents {
     guard FileManager.default.fileExists(atPath: path) else { return .missing }
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return .unreadable(reason: "not UTF-8") }
+    // Through a handle, as pcinit reads: String(contentsOfFile:) fails on a device such as /dev/null.
+    guard let handle = FileHandle(forReadingAtPath: path) else { return .unreadable(reason: "cannot open") }
+    defer { try? handle.close() }
+    guard let data = try? handle.readToEnd() ?? Data(), let text = String(data: data, encoding: .utf8) else {
+        return .unreadable(reason: "not UTF-8")
+    }
     return .text(text)
 }
 

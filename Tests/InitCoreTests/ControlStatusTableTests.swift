@@ -78,9 +78,22 @@ import Testing
         let text = report.json.rendered()
         #expect(
             text
-                == #"{"ready":true,"stopping":false,"services":[{"name":"web","state":"running","ready":true,"pid":42,"restarts":0,"exit_code":null,"uptime_seconds":12.5,"detail":null}]}"#
+                == #"{"ready":true,"stopping":false,"services":[{"name":"web","state":"running","ready":true,"pid":42,"restarts":0,"exit_code":null,"uptime_seconds":12.5,"detail":null,"kill_in_seconds":null}]}"#
         )
         #expect(StatusReport(json: try JSONParser.parse(Array(text.utf8))) == report)
         #expect(StatusReport(json: .object([("ready", .bool(true))])) == nil)
+    }
+}
+
+/// The control socket's `status` answer also says where the health listener is (for `pcinit --check`).
+@Suite struct StatusReportHealthAddressTests {
+    @Test func healthAddressIsAnOptionalFieldThatReadsBack() throws {
+        let report = StatusReport(ready: true, stopping: false, services: [], healthAddress: "[::]:8559")
+        let text = report.json.rendered()
+        #expect(text == #"{"ready":true,"stopping":false,"services":[],"health_addr":"[::]:8559"}"#)
+        #expect(StatusReport(json: try JSONParser.parse(Array(text.utf8)))?.healthAddress == "[::]:8559")
+        // An older server's answer has no such field.
+        let older = try JSONParser.parse(Array(#"{"ready":true,"stopping":false,"services":[]}"#.utf8))
+        #expect(StatusReport(json: older)?.healthAddress == nil)
     }
 }

@@ -22,11 +22,11 @@ import Testing
             json.rendered() == """
                 {"ready":false,"stopping":false,"services":[\
                 {"name":"web","state":"running","ready":true,"pid":42,"restarts":0,"exit_code":null,\
-                "uptime_seconds":12.5,"detail":null},\
+                "uptime_seconds":12.5,"detail":null,"kill_in_seconds":null},\
                 {"name":"migrate","state":"completed","ready":true,"pid":null,"restarts":0,"exit_code":0,\
-                "uptime_seconds":null,"detail":null},\
+                "uptime_seconds":null,"detail":null,"kill_in_seconds":null},\
                 {"name":"worker","state":"restarting","ready":false,"pid":null,"restarts":3,"exit_code":137,\
-                "uptime_seconds":null,"detail":"killed by \\"SIGKILL\\""}]}
+                "uptime_seconds":null,"detail":"killed by \\"SIGKILL\\"","kill_in_seconds":null}]}
                 """)
     }
 

@@ -10,7 +10,7 @@ import Testing
             h.send(.stopService("web")) == [
                 .log("web stopping (SIGTERM)"), .signal(pid: 100, signal: 15, toGroup: true),
                 .signal(pid: 100, signal: 18, toGroup: true),
-                .controlReply(success: true, message: "web stopping"),
+                .reply("web", true, "web stopping"),
             ])
         #expect(h.exited("web", .signaled(15)) == [.log("web stopped (killed by SIGTERM)")])
         #expect(h.state("web") == .stopped)
@@ -25,7 +25,7 @@ import Testing
         h.exited("web", .exited(0))
         #expect(
             h.send(.startService("web")) == [
-                .log("web started by request"), .spawn(0), .controlReply(success: true, message: "web starting"),
+                .log("web started by request"), .spawn(0), .reply("web", true, "web starting"),
             ])
     }
 
@@ -34,7 +34,7 @@ import Testing
         h.beginAndSpawnAll()
         #expect(
             h.send(.startService("debug")).withoutLogs == [
-                .spawn(1), .controlReply(success: true, message: "debug starting"),
+                .spawn(1), .reply("debug", true, "debug starting"),
             ])
         #expect(h.state("debug") == .starting)
     }
@@ -51,7 +51,7 @@ import Testing
         #expect(
             h.send(.startService("api")) == [
                 .log("api started by request"),
-                .controlReply(success: true, message: "api is waiting for its dependencies"),
+                .reply("api", true, "api is waiting for its dependencies"),
             ])
         #expect(h.exited("db", .exited(0)) == [.log("db exited 0"), .spawn(1)])
     }
@@ -63,7 +63,7 @@ import Testing
             h.send(.restartService("web")) == [
                 .log("web stopping (SIGTERM)"), .signal(pid: 100, signal: 15, toGroup: true),
                 .signal(pid: 100, signal: 18, toGroup: true),
-                .controlReply(success: true, message: "web restarting"),
+                .reply("web", true, "web restarting"),
             ])
         #expect(h.exited("web", .signaled(15)) == [.log("web killed by SIGTERM, restarting now"), .spawn(0)])
         #expect(h.status("web").restarts == 0)
@@ -75,16 +75,16 @@ import Testing
         h.exited("web", .exited(1))
         #expect(
             h.send(.restartService("web")).withoutLogs == [
-                .spawn(0), .controlReply(success: true, message: "web starting"),
+                .spawn(0), .reply("web", true, "web starting"),
             ])
     }
 
     @Test func unknownNamesAndStoppingRunsAreRefused() {
         var h = Harness([service("web")])
         h.beginAndSpawnAll()
-        #expect(h.send(.startService("nope")) == [.controlReply(success: false, message: "no service named nope")])
+        #expect(h.send(.startService("nope")) == [.reply("nope", false, "no service named nope")])
         h.send(.stopRequested(signal: 15))
-        #expect(h.send(.startService("web")) == [.controlReply(success: false, message: "pcinit is stopping")])
+        #expect(h.send(.startService("web")) == [.reply("web", false, "pcinit is stopping")])
     }
 
     @Test func stoppingAPendingServiceSkipsWhatWaitsForItsStart() {
@@ -97,7 +97,63 @@ import Testing
         #expect(
             h.send(.stopService("api")) == [
                 .log("api cancelled"), .log("web skipped: api was stopped"),
-                .controlReply(success: true, message: "api stopped"),
+                .reply("api", true, "api stopped"),
             ])
+    }
+}
+
+@Suite struct ControlCommandTests {
+    func request(_ method: String, _ params: JSONValue = .object([])) -> ControlRequest {
+        ControlRequest(id: .int(1), method: method, params: params)
+    }
+
+    @Test func everyVerbDecodesToItsOwnCommand() throws {
+        let names = JSONValue.object([("services", .array([.string("web")]))])
+        #expect(try ControlCommand.decode(request("status")) == .status)
+        #expect(try ControlCommand.decode(request("start", names)) == .start(["web"]))
+        #expect(try ControlCommand.decode(request("stop", names)) == .stop(["web"]))
+        #expect(try ControlCommand.decode(request("restart", names)) == .restart(["web"]))
+        #expect(try ControlCommand.decode(request("logs")) == .logs(LogsRequest()))
+    }
+
+    @Test func anUnknownMethodIsAnErrorNotARestart() {
+        #expect(throws: ControlError.self) { try ControlCommand.decode(request("reboot")) }
+        do {
+            _ = try ControlCommand.decode(request("reboot"))
+        } catch {
+            #expect(error.code == ControlError.methodNotFound)
+        }
+    }
+
+    @Test func oneRequestForSeveralServicesGetsOneReplyWithAnOutcomeEach() {
+        var h = Harness([service("a"), service("b")])
+        h.beginAndSpawnAll()
+        let actions = h.send(.control(.stop(["b", "ghost", "a"]), token: testToken))
+        guard case .controlReply(let token, .outcomes(let outcomes)) = actions.last else {
+            Issue.record("no reply last: \(actions)")
+            return
+        }
+        #expect(token == testToken)
+        #expect(outcomes.map(\.service) == ["b", "ghost", "a"])
+        #expect(outcomes.map(\.ok) == [true, false, true])
+    }
+
+    @Test func afterTheExitEveryRequestIsRefused() {
+        var h = Harness([service("a")])
+        h.beginAndSpawnAll()
+        h.send(.exited(0, .exited(0)))
+        #expect(h.send(.control(.query, token: testToken)) == [.controlReply(testToken, .refused("pcinit is exiting"))])
+        #expect(
+            h.send(.control(.restart(["a"]), token: testToken)) == [
+                .controlReply(testToken, .refused("pcinit is exiting"))
+            ])
+    }
+
+    @Test func queriesAreAnsweredByTheShellWhileTheRunGoesOn() {
+        var h = Harness([service("a")])
+        h.beginAndSpawnAll()
+        #expect(h.send(.control(.query, token: testToken)) == [.controlReply(testToken, .answer)])
+        h.send(.stopRequested(signal: 15))
+        #expect(h.send(.control(.query, token: testToken)) == [.controlReply(testToken, .answer)])
     }
 }

@@ -234,3 +234,21 @@ import Testing
             ])
     }
 }
+
+@Suite struct SupervisorIdentityTests {
+    @Test func beginAnnouncesEveryServiceBeforeStartingAny() {
+        var h = Harness([service("db"), service("web") { $0.disabled = true }], mainCommand: .exec(["true"]))
+        let actions = h.everything(.begin)
+        let main = h.supervisor.mainCommandID!
+        #expect(Array(actions.prefix(3)) == [.serviceAdded(0), .serviceAdded(1), .serviceAdded(main)])
+        #expect(h.supervisor.serviceIDs == [0, 1, main])
+    }
+
+    @Test func idsAreDistinctAndNamedLookupsFindThem() {
+        let h = Harness([service("a"), service("b"), service("c")])
+        #expect(Set(h.supervisor.serviceIDs).count == 3)
+        #expect(h.supervisor.service(named: "b") == h.supervisor.serviceIDs[1])
+        #expect(h.supervisor.service(named: "nope") == nil)
+        #expect(h.supervisor.status(h.id("c")).id == h.id("c"))
+    }
+}

@@ -1,5 +1,10 @@
 @testable import InitCore
 
+/// Ids are handed out in config order from 0, so a test may write the n-th service's id as n.
+extension ServiceID: ExpressibleByIntegerLiteral {
+    public init(integerLiteral value: Int) { self.init(rawValue: value) }
+}
+
 /// A service with a recognisable command; `configure` sets what the test is about.
 func service(_ name: String, _ configure: (inout ServiceConfig) -> Void = { _ in }) -> ServiceConfig {
     var spec = ServiceConfig(name: name, command: .shell("run-\(name)"))
@@ -32,11 +37,24 @@ struct Harness {
     }
 
     func id(_ name: String) -> ServiceID { supervisor.service(named: name)! }
-    func state(_ name: String) -> ServiceState { supervisor.services[id(name)].state }
-    func status(_ name: String) -> ServiceStatus { supervisor.services[id(name)] }
+    func state(_ name: String) -> ServiceState { supervisor.status(id(name)).state }
+    func status(_ name: String) -> ServiceStatus { supervisor.status(id(name)) }
 
+    /// The actions as the log shows them: each `.stateChanged` as its log line (`.log`, or nothing when it has
+    /// none), without `.serviceAdded` (shell bookkeeping at `.begin`). `everything` returns them as they are.
     @discardableResult
     mutating func send(_ event: SupervisorEvent, at seconds: Double? = nil) -> [SupervisorAction] {
+        everything(event, at: seconds).compactMap { action in
+            switch action {
+            case .serviceAdded: nil
+            case .stateChanged(let change): change.logLine.map { .log($0) }
+            default: action
+            }
+        }
+    }
+
+    @discardableResult
+    mutating func everything(_ event: SupervisorEvent, at seconds: Double? = nil) -> [SupervisorAction] {
         if let seconds { now = at(seconds) }
         return supervisor.handle(event, now: now)
     }
@@ -47,7 +65,7 @@ struct Harness {
     /// `.spawned` for a service by name, with pid = 100 + its id unless given.
     @discardableResult
     mutating func spawned(_ name: String, pid: Int32? = nil, at seconds: Double? = nil) -> [SupervisorAction] {
-        send(.spawned(id(name), pid: pid ?? Int32(100 + id(name))), at: seconds)
+        send(.spawned(id(name), pid: pid ?? Int32(100 + id(name).rawValue)), at: seconds)
     }
 
     @discardableResult
@@ -65,7 +83,7 @@ struct Harness {
         while !queue.isEmpty {
             let action = queue.removeFirst()
             if case .spawn(let id) = action {
-                let more = send(.spawned(id, pid: Int32(100 + id)))
+                let more = send(.spawned(id, pid: Int32(100 + id.rawValue)))
                 all += more
                 queue += more
             }
@@ -73,12 +91,28 @@ struct Harness {
         return all
     }
 
-    func pid(_ name: String) -> Int32 { Int32(100 + id(name)) }
+    func pid(_ name: String) -> Int32 { Int32(100 + id(name).rawValue) }
 }
 
 extension Array where Element == SupervisorAction {
     /// The actions without `.log`, for tests about what is done rather than said.
     var withoutLogs: [SupervisorAction] {
         filter { if case .log = $0 { false } else { true } }
+    }
+}
+
+/// The token the tests' control requests carry.
+let testToken = ControlToken(7)
+
+extension SupervisorEvent {
+    static func startService(_ name: String) -> SupervisorEvent { .control(.start([name]), token: testToken) }
+    static func stopService(_ name: String) -> SupervisorEvent { .control(.stop([name]), token: testToken) }
+    static func restartService(_ name: String) -> SupervisorEvent { .control(.restart([name]), token: testToken) }
+}
+
+extension SupervisorAction {
+    /// The reply to a one-service request with `testToken`.
+    static func reply(_ service: String, _ ok: Bool, _ message: String) -> SupervisorAction {
+        .controlReply(testToken, .outcomes([ControlOutcome(service: service, ok: ok, message: message)]))
     }
 }

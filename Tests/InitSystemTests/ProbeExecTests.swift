@@ -46,6 +46,19 @@ struct ProbeExecTests {
         #expect(outcome.success, "\(outcome.detail)")
     }
 
+    @Test(.enabled(if: geteuid() == 0, "needs root to change users"))
+    func execCheckRunsAsTheServicesUserWithItsUmaskAndLimits() throws {
+        let harness = try ProbeHarness()
+        let user = ServiceUser(spec: "nobody", name: "nobody", uid: 65534, gid: 65534, groups: [65534], home: "/")
+        let process = ProcessSettings(
+            user: user, umask: 0o027, resourceLimits: [.init(resource: .nofile, soft: 77, hard: 77)])
+        let check = #"test "$(id -u):$(id -g)" = 65534:65534 && test "$(umask)" = 0027 && test "$(ulimit -n)" = 77"#
+        let outcome = try #require(harness.check(execProbe(check), process: process))
+        #expect(outcome.success, "\(outcome.detail)")
+        // The same check as pcinit's own user fails: the settings are what made it pass.
+        #expect(try #require(ProbeHarness().check(execProbe(check))).success == false)
+    }
+
     @Test func execCheckUsesTheConfiguredShell() throws {
         let harness = try ProbeHarness(shell: ShellConfig(command: "/bin/sh", argument: "-ec"))
         // With -e the first failing command ends the script, so `exit 0` is never reached.

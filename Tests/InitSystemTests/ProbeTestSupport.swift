@@ -106,12 +106,14 @@ final class ProbeHarness {
         _ probe: ProbeConfig,
         environment: [String] = ["PATH=/usr/local/bin:/usr/bin:/bin"],
         workingDirectory: String? = nil,
+        process: ProcessSettings = .init(),
         limit: Duration = .seconds(10)
     ) -> CheckOutcome? {
         var outcome: CheckOutcome?
         var calls = 0
         let start = MonotonicClock.now()
-        runner.run(probe, environment: environment, workingDirectory: workingDirectory) { success, detail in
+        runner.run(probe, environment: environment, workingDirectory: workingDirectory, process: process) {
+            success, detail in
             calls += 1
             outcome = CheckOutcome(success: success, detail: detail, elapsed: MonotonicClock.now() - start)
         }

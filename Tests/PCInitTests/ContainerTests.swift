@@ -3,7 +3,8 @@ import Glibc
 import Testing
 
 /// The real Dockerfile, built and run with podman: pcinit as a container's PID 1, healthy through
-/// `HEALTHCHECK ["/pcinit","--check"]`, stopped by `podman stop` with exit code 0, logs prefixed.
+/// `HEALTHCHECK ["/pcinit","--check"]` and still 90 s later, stopped by `podman stop` with exit code 0, logs
+/// prefixed.
 /// The `build` stage is replaced by a folder holding the static binary and busybox, so nothing is pulled.
 @Suite("Container (podman)", .serialized)
 struct ContainerTests {
@@ -78,6 +79,7 @@ struct ContainerTests {
 
         let run = try await Self.shell(Self.podman + ["run", "-d", "--name", tag] + Self.runLimits + [tag])
         try #require(run.status == 0, "podman run failed:\n\(run.stderr)")
+        let runAt = ContinuousClock.now
 
         // The HEALTHCHECK (pcinit --check inside the container) passes once every service is ready.
         var healthy = false
@@ -100,6 +102,15 @@ struct ContainerTests {
         let status = try await Self.shell(Self.podman + ["exec", tag, "/pcinit", "status"])
         #expect(status.status == 0 && status.stdout.contains("database"), "\(status.stdout)\(status.stderr)")
 
+        // Still healthy 90 s after start: the quickstart's flaky worker shows its backoff, then recovers (a
+        // worker that gives up after its restarts would leave /readyz at 503 from about 55 s on).
+        try await Task.sleep(until: runAt + .seconds(90))  // the duration under test, not a race
+        let later = try await Self.shell(Self.podman + ["healthcheck", "run", tag])
+        let statusLater = try await Self.shell(Self.podman + ["exec", tag, "/pcinit", "status"])
+        #expect(later.status == 0, "unhealthy 90 s after start:\n\(statusLater.stdout)\(statusLater.stderr)")
+        let worker = statusLater.stdout.split(separator: "\n").first { $0.hasPrefix("worker ") }
+        #expect(worker?.contains("running") == true, "\(statusLater.stdout)")
+
         // podman stop = SIGTERM, then SIGKILL after 10 s: pcinit must be done well before.
         let started = Date()
         let stop = try await Self.shell(Self.podman + ["stop", "-t", "10", tag])
@@ -113,7 +124,8 @@ struct ContainerTests {
         let text = logs.stdout + logs.stderr
         #expect(text.contains("database | database system is ready to accept connections"), "\(text)")
         #expect(text.contains("app      | "), "\(text)")
-        #expect(text.contains("pcinit | database stopped (exited 0)"), "\(text)")
+        #expect(text.contains("pcinit   | database stopped (exited 0)"), "\(text)")
+        #expect(text.contains("pcinit   | worker exited 1, restarting in 2s"), "backoff: \(text)")
     }
 
     struct ShellResult {

@@ -35,8 +35,8 @@ int pci_get_rlimit(int resource, unsigned long long *soft, unsigned long long *h
 int pci_set_rlimit(int resource, unsigned long long soft, unsigned long long hard);
 
 // Starting a child: our own clone(CLONE_VM|CLONE_VFORK) + exec, because the child needs work between fork and
-// exec that posix_spawn cannot express (resource limits now; later user, groups, umask). The child runs only
-// async-signal-safe calls on its own stack while the parent waits, as glibc's posix_spawn does.
+// exec that posix_spawn cannot express (resource limits, user and groups, umask, no_new_privs). The child runs
+// only async-signal-safe calls on its own stack while the parent waits, as glibc's posix_spawn does.
 typedef struct pci_rlimit_setting {
     int resource;                  // RLIMIT_NOFILE, ...
     unsigned long long soft, hard;
@@ -56,6 +56,13 @@ typedef struct pci_spawn_request {
     const sigset_t *default_signals;  // signals reset to SIG_DFL in the child (caught ones always are)
     const pci_rlimit_setting *rlimits;  // applied in the child, in order
     int rlimit_count;
+    int umask;                     // -1: inherit; else the child's umask (0...0777)
+    int change_identity;           // 1: setgroups(groups), setresgid(gid), setresuid(uid), after the limits
+    uid_t uid;
+    gid_t gid;
+    const gid_t *groups;           // supplementary groups (may be empty: drops the caller's)
+    int group_count;
+    int no_new_privileges;         // 1: prctl(PR_SET_NO_NEW_PRIVS): exec can never gain privileges
     int controlling_tty_fd;        // >= 0: setsid() (instead of setpgid) and make this terminal the controlling one
 } pci_spawn_request;
 
@@ -69,11 +76,16 @@ enum {
     PCI_SPAWN_STEP_WORKING_DIR,
     PCI_SPAWN_STEP_RLIMIT,
     PCI_SPAWN_STEP_EXEC,
+    PCI_SPAWN_STEP_GROUPS,         // setgroups
+    PCI_SPAWN_STEP_GROUP_ID,       // setresgid
+    PCI_SPAWN_STEP_USER_ID,        // setresuid
+    PCI_SPAWN_STEP_NO_NEW_PRIVS,
     PCI_SPAWN_STEP_SESSION,        // setsid or TIOCSCTTY for a controlling terminal
 };
 
-// Returns 0 and sets *pid, or an errno value and sets *failed_step (a failed child is already reaped).
-int pci_spawn(const pci_spawn_request *request, pid_t *pid, int *failed_step);
+// Returns 0 and sets *pid, or an errno value and sets *failed_step (a failed child is already reaped) and
+// *failed_item (for PCI_SPAWN_STEP_RLIMIT: the index of the limit that failed; else -1).
+int pci_spawn(const pci_spawn_request *request, pid_t *pid, int *failed_step, int *failed_item);
 
 // posix_openpt/grantpt/unlockpt/ptsname_r are hidden from Swift's Glibc (_XOPEN_SOURCE) and TIOCSWINSZ needs the
 // variadic ioctl: opens a pseudo-terminal pair (both ends close-on-exec, the slave not our controlling terminal)

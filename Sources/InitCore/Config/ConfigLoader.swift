@@ -12,6 +12,11 @@ public struct ConfigLoader {
     /// `-e/--env FILE` (process-compose's flag): dotenv files for `${VAR}` expansion and the services'
     /// `.env` layer, in place of the `.env` next to the config; later files win. nil: that `.env`.
     public var envFiles: [String]?
+    /// Where `user:` names are looked up (the image's files; tests point elsewhere).
+    public var passwdPath = "/etc/passwd"
+    public var groupPath = "/etc/group"
+    /// pcinit's own uid:gid: when not root, `user` may only name pcinit's own account. nil: not checked.
+    public var identity: ProcessIdentity?
 
     public init(
         environment: [String: String], workingDirectory: String, readFile: @escaping (String) -> FileContents,
@@ -57,9 +62,13 @@ public struct ConfigLoader {
         if project.processes.isEmpty { reportNoProcesses(merged, files: documents.loadedFiles, log: &reader.log) }
         project.environment += reader.envCommands(merged["env_cmds"], shell: project.shell, run: runEnvCommand)
 
+        let needsUsers = project.processes.contains { $0.value["user"].map { !$0.isNull } ?? false }
         let context = ProcessDecodingContext(
             workingDirectory: workingDirectory, dotEnvLoader: dotEnvLoader,
-            maxBackoff: project.pcinit.maxBackoff ?? .seconds(30))
+            maxBackoff: project.pcinit.maxBackoff ?? .seconds(30),
+            users: needsUsers
+                ? UserDatabaseLoad(passwdPath: passwdPath, groupPath: groupPath, readFile: readFile) : nil,
+            identity: identity)
         let templates = ProcessTemplates(
             projectVars: merged["vars"].map { ProcessTemplates.vars($0, "vars", log: &reader.log) } ?? [:],
             sourceTexts: documents.parsedTexts)
@@ -149,7 +158,9 @@ public struct ConfigLoader {
         for draft in drafts { names.formUnion(draft.ownEnvironment.filter { !$0.1.isEmpty }.map(\.0)) }
         var seen = Set<SourceLocation>()
         for (file, expansion) in expansions
-        where !expansion.isSet && names.contains(expansion.name) && seen.insert(expansion.source).inserted {
+        where !expansion.isSet && !expansion.inComment && names.contains(expansion.name)
+            && seen.insert(expansion.source).inserted
+        {
             let name = expansion.name
             log.warning(
                 "${\(name)} is not set when the file is read, so it expanded to nothing: 'environment:' and "

@@ -42,6 +42,9 @@ extension PCInitSettings {
         if let mainDependsOn { members.append(("main_depends_on", .array(mainDependsOn.map { .string($0) }))) }
         if let maxBackoff { members.append(("max_backoff_seconds", maxBackoff.jsonSeconds)) }
         if let logLevel { members.append(("log_level", .string(logLevel))) }
+        if sighup != .forward { members.append(("sighup", .string(sighup.rawValue))) }
+        if let logFormat { members.append(("log_format", .string(logFormat.rawValue))) }
+        if let logTimestamps { members.append(("log_timestamps", .bool(logTimestamps))) }
         return .object(members)
     }
 }
@@ -94,6 +97,8 @@ extension ServiceConfig {
         members.append(("is_daemon", .bool(isDaemon)))
         if isTTY { members.append(("is_tty", .bool(true))) }
         if isDaemon { members.append(("launch_timeout_seconds", launchTimeout.jsonSeconds)) }
+        members += process.jsonMembers
+        if let logFile { members.append(("log_location", logFile.json)) }
         return .object(members)
     }
 
@@ -139,5 +144,50 @@ extension ProbeConfig {
             ("success_threshold", .int(Int64(successThreshold))),
             ("failure_threshold", .int(Int64(failureThreshold))),
         ])
+    }
+}
+
+extension ProcessSettings {
+    /// Only what is set: `user` (resolved), `umask` (octal text), `rlimits`, `no_new_privileges`.
+    var jsonMembers: [(String, JSONValue)] {
+        var members: [(String, JSONValue)] = []
+        if let user {
+            var fields: [(String, JSONValue)] = [("spec", .string(user.spec))]
+            if let name = user.name { fields.append(("name", .string(name))) }
+            fields += [
+                ("uid", .int(Int64(user.uid))), ("gid", .int(Int64(user.gid))),
+                ("groups", .array(user.groups.map { .int(Int64($0)) })),
+            ]
+            if let home = user.home { fields.append(("home", .string(home))) }
+            members.append(("user", .object(fields)))
+        }
+        if let umask {
+            let octal = String(umask, radix: 8)
+            members.append(("umask", .string(String(repeating: "0", count: max(0, 4 - octal.count)) + octal)))
+        }
+        if !resourceLimits.isEmpty {
+            func value(_ limit: UInt64) -> JSONValue {
+                limit == ResourceLimit.unlimited ? .string("unlimited") : .int(Int64(clamping: limit))
+            }
+            members.append(
+                (
+                    "rlimits",
+                    .object(
+                        resourceLimits.map {
+                            ($0.resource.rawValue, .object([("soft", value($0.soft)), ("hard", value($0.hard))]))
+                        })
+                ))
+        }
+        if noNewPrivileges { members.append(("no_new_privileges", .bool(true))) }
+        return members
+    }
+}
+
+extension LogFileConfig {
+    var json: JSONValue {
+        var members: [(String, JSONValue)] = [("path", .string(path))]
+        if let maxBytes { members.append(("max_size_mb", .int(Int64(maxBytes / (1024 * 1024))))) }
+        members += [("max_backups", .int(Int64(maxBackups))), ("truncate", .bool(truncate))]
+        return .object(members)
     }
 }

@@ -2,7 +2,7 @@
 /// rules: a 2 s limit, the output trimmed of surrounding whitespace; a command that fails or times out leaves
 /// its variable unset, with a warning). The values join the top-level `environment` of every service, after
 /// the file's own entries, where process-compose puts them; `${VAR}` expansion of the file does not see them.
-public struct EnvCommandRequest: Sendable, Equatable {
+public struct EnvCommandRequest: Sendable, Hashable {
     /// `[shell.command, shell.argument, command]`.
     public var arguments: [String]
     public var timeout: Duration

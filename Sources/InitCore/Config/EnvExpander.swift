@@ -6,6 +6,9 @@ struct EmptyExpansion: Equatable {
     var outputLine: Int
     /// Set but empty, rather than not set at all.
     var isSet: Bool
+    /// Written after a `#` that starts a YAML comment on its line (as far as one line can tell): the
+    /// expansion changed nothing that is read.
+    var inComment = false
 }
 
 /// A `${...}` that cannot be expanded, with the place of its `$`.
@@ -89,7 +92,9 @@ enum EnvExpander {
                 let value = try substitute(body, start: start, lookup: lookup)
                 if value.isEmpty, let name = plainName(body) {
                     empty.append(
-                        EmptyExpansion(name: name, source: start, outputLine: outputLine, isSet: lookup(name) != nil))
+                        EmptyExpansion(
+                            name: name, source: start, outputLine: outputLine, isSet: lookup(name) != nil,
+                            inComment: isInComment(text, at: i)))
                 }
                 outputLine += value.utf8.count { $0 == UInt8(ascii: "\n") }
                 out.append(contentsOf: value.unicodeScalars)
@@ -163,6 +168,28 @@ enum EnvExpander {
         // The default is itself expanded (`${A:-${B}}`); its column is after `${NAME:-`.
         var cursor = Cursor(line: start.line, column: start.column + 2 + (defaultStart - body.startIndex))
         return try expand(body[defaultStart...], cursor: &cursor, lookup: lookup)
+    }
+
+    /// Whether a `#` that starts a comment (at the line's start or after a blank, outside quotes) comes
+    /// before `index` on its line. One line cannot see a quoted scalar or block scalar that began earlier;
+    /// this only decides whether to warn.
+    private static func isInComment(_ text: ArraySlice<Unicode.Scalar>, at index: Int) -> Bool {
+        var start = index
+        while start > text.startIndex, text[start - 1] != "\n" { start -= 1 }
+        var quote: Unicode.Scalar?
+        var previous: Unicode.Scalar = " "
+        for k in start..<index {
+            let s = text[k]
+            if let q = quote {
+                if s == q { quote = nil }
+            } else if s == "\"" || s == "'" {
+                quote = s
+            } else if s == "#" && (previous == " " || previous == "\t") {
+                return true
+            }
+            previous = s
+        }
+        return false
     }
 
     /// `NAME` when the body of `${…}` is just a name (no default: an empty default is asked for).

@@ -96,16 +96,15 @@ enum ConfigSchemas {
             "command", "entrypoint", "working_dir", "environment", "env_file", "is_dotenv_disabled", "depends_on",
             "availability", "success_exit_codes", "readiness_probe", "liveness_probe", "ready_log_line", "notify",
             "shutdown", "disabled", "is_disabled", "replicas", "is_daemon", "launch_timeout_seconds", "extends",
-            "description", "vars", "is_template_disabled", "is_tty", "is_interactive", "is_foreground", "is_elevated",
+            "description", "user", "umask", "rlimits", "no_new_privileges", "log_location", "log_configuration",
+            "truncate_log", "vars", "is_template_disabled", "is_tty", "is_interactive", "is_foreground",
+            "is_elevated",
         ],
         ignored: [
             "namespace": nil,
             "disable_ansi_colors": nil,
             "monitor_for": nil,
             "monitor_silence_threshold": nil,
-            "log_location": "the service's output goes to pcinit's stdout/stderr and its ring buffer",
-            "log_configuration": "the service's output goes to pcinit's stdout/stderr and its ring buffer",
-            "truncate_log": "there is no log file to truncate",
             "name": "the name is the key under 'processes'",
             "executable": "computed by process-compose",
             "args": "computed by process-compose; use entrypoint or a command list",
@@ -121,6 +120,7 @@ enum ConfigSchemas {
         hints: [
             "restart": "availability.restart", "healthcheck": "readiness_probe", "readiness": "readiness_probe",
             "liveness": "liveness_probe", "depends": "depends_on", "env": "environment", "cwd": "working_dir",
+            "run_as": "user", "run-as": "user", "ulimits": "rlimits", "limits": "rlimits",
             "workdir": "working_dir", "stop_signal": "shutdown.signal",
             "backoff_seconds": "availability.backoff_seconds",
             "max_restarts": "availability.max_restarts", "exit_on_end": "availability.exit_on_end",
@@ -166,6 +166,28 @@ enum ConfigSchemas {
     )
     static let tcpCheck = KeySchema(supported: ["host", "port"])
     static let dependency = KeySchema(supported: ["condition"])
+    static let resourceLimit = KeySchema(supported: ["soft", "hard"])
+    static let logConfiguration = KeySchema(
+        supported: ["rotation"],
+        ignored: [
+            "fields_order": "pcinit writes the line, or a JSON object with log_format: json",
+            "disable_json": "pcinit writes the line, or a JSON object with log_format: json",
+            "timestamp_format": "timestamps are RFC 3339 (x-pcinit.log_timestamps)",
+            "add_timestamp": "use x-pcinit.log_timestamps",
+            "no_color": "files never get colours",
+            "no_metadata": "pcinit writes no metadata in text files",
+            "flush_each_line": "pcinit writes every batch of lines at once",
+        ]
+    )
+    static let logRotation = KeySchema(
+        supported: ["max_size_mb", "max_backups"],
+        ignored: [
+            "max_age_days": "rotated files are bounded by max_backups",
+            "compress": "rotated files are not compressed",
+            "directory": "the file is 'log_location'",
+            "filename": "the file is 'log_location'",
+        ]
+    )
     static let shell = KeySchema(
         supported: ["shell_command", "shell_argument"],
         ignored: ["elevated_shell_command": nil, "elevated_shell_argument": nil]
@@ -173,6 +195,8 @@ enum ConfigSchemas {
     static let pcinit = KeySchema(
         supported: [
             "health_addr", "socket", "stop_timeout", "grace", "main_depends_on", "max_backoff_seconds", "log_level",
+            "sighup",
+            "log_format", "log_timestamps",
         ],
         allowsExtensions: false
     )

@@ -27,6 +27,10 @@ struct ProcessDecodingContext {
     var workingDirectory: String
     var dotEnvLoader: DotEnvLoader
     var maxBackoff: Duration
+    /// The image's /etc/passwd and /etc/group; nil when no process sets `user`.
+    var users: UserDatabaseLoad? = nil
+    /// pcinit's own uid:gid, for the not-root check of `user`; nil: not checked.
+    var identity: ProcessIdentity? = nil
 }
 
 extension FieldReader {
@@ -72,6 +76,8 @@ extension FieldReader {
         terminalKeys(node, path, into: &service)
         let launchTimeout = nonNegativeInt(node["launch_timeout_seconds"], "\(path).launch_timeout_seconds") ?? 0
         service.launchTimeout = .seconds(launchTimeout < 1 ? 5 : launchTimeout)
+        service.process = processSettings(node, path, users: context.users, identity: context.identity)
+        service.logFile = logFile(node, path, workingDirectory: context.workingDirectory)
 
         var mechanisms: [String] = []
         if node["readiness_probe"].map({ !$0.isNull }) ?? false { mechanisms.append("readiness_probe") }

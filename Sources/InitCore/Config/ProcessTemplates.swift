@@ -1,5 +1,5 @@
 /// Renders a process's templates where process-compose renders them, once per replica: `command` (unless
-/// `is_template_disabled`), `working_dir`, `description`, `environment`, and the probes' `exec.command`,
+/// `is_template_disabled`), `working_dir`, `description`, `environment`, `log_location`, the probes' `exec.command`,
 /// `http_get` host/port/path/scheme (and pcinit's `url` and `tcp_socket` host/port). The variables are the
 /// top-level `vars`, then the process's own `vars`, then `PC_REPLICA_NUM`, later ones winning.
 struct ProcessTemplates {
@@ -24,7 +24,7 @@ struct ProcessTemplates {
         var used: Set<String> = []
         var renderer = Renderer(vars: vars, usedNames: used, sourceTexts: sourceTexts)
         var process = entry.value
-        var fields = ["working_dir", "description", "environment"]
+        var fields = ["working_dir", "description", "environment", "log_location"]
         if !commandDisabled { fields.append("command") }
         for field in fields {
             renderer.inCommand = field == "command"

@@ -51,6 +51,10 @@ public struct ShellConfig: Sendable, Equatable {
 }
 
 /// Settings under `x-pcinit:`; nil means "not set in the file".
+public enum HangupAction: String, Sendable, Equatable {
+    case forward, reload
+}
+
 public struct PCInitSettings: Sendable, Equatable {
     /// `host:port`, `[v6]:port`, or `off`.
     public var healthAddr: String?
@@ -63,6 +67,11 @@ public struct PCInitSettings: Sendable, Equatable {
     public var mainDependsOn: [String]?
     public var maxBackoff: Duration?
     public var logLevel: String?
+    /// What SIGHUP does: forwarded to every service (the default), or `pcinit reload`.
+    public var sighup: HangupAction = .forward
+    public var logFormat: LogFormat?
+    /// Text lines start with the time.
+    public var logTimestamps: Bool?
 
     public init(
         healthAddr: String? = nil,
@@ -71,7 +80,9 @@ public struct PCInitSettings: Sendable, Equatable {
         grace: Duration? = nil,
         mainDependsOn: [String]? = nil,
         maxBackoff: Duration? = nil,
-        logLevel: String? = nil
+        logLevel: String? = nil,
+        logFormat: LogFormat? = nil,
+        logTimestamps: Bool? = nil
     ) {
         self.healthAddr = healthAddr
         self.socketPath = socketPath
@@ -80,6 +91,8 @@ public struct PCInitSettings: Sendable, Equatable {
         self.mainDependsOn = mainDependsOn
         self.maxBackoff = maxBackoff
         self.logLevel = logLevel
+        self.logFormat = logFormat
+        self.logTimestamps = logTimestamps
     }
 }
 
@@ -231,6 +244,10 @@ public struct ServiceConfig: Sendable, Equatable {
     public var launchTimeout: Duration
     /// The file `location` is in.
     public var file: String?
+    /// User, umask, resource limits, no_new_privs for the service's processes (pcinit extensions).
+    public var process: ProcessSettings
+    /// `log_location`: the service's lines also go to this file.
+    public var logFile: LogFileConfig?
     /// `is_tty`: stdout and stderr are one pseudo-terminal, relayed like a pipe (stdin stays /dev/null).
     public var isTTY: Bool
 
@@ -255,6 +272,8 @@ public struct ServiceConfig: Sendable, Equatable {
         location: SourceLocation? = nil,
         launchTimeout: Duration = .seconds(5),
         file: String? = nil,
+        process: ProcessSettings = .init(),
+        logFile: LogFileConfig? = nil,
         isTTY: Bool = false
     ) {
         self.name = name
@@ -277,6 +296,8 @@ public struct ServiceConfig: Sendable, Equatable {
         self.location = location
         self.launchTimeout = launchTimeout
         self.file = file
+        self.process = process
+        self.logFile = logFile
         self.isTTY = isTTY
     }
 

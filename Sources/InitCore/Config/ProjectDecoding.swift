@@ -70,6 +70,17 @@ extension FieldReader {
                     at: node["log_level"]?.position)
             }
         }
+        if let action = string(node["sighup"], "x-pcinit.sighup") {
+            if let known = HangupAction(rawValue: action) {
+                settings.sighup = known
+            } else {
+                log.error(
+                    "x-pcinit.sighup: invalid value '\(action)'; valid values are: forward, reload",
+                    at: node["sighup"]?.position)
+            }
+        }
+        settings.logFormat = enumValue(node["log_format"], "x-pcinit.log_format", allowed: LogFormat.allCases)
+        settings.logTimestamps = bool(node["log_timestamps"], "x-pcinit.log_timestamps")
         var positions: [SourcePosition] = []
         if let names = stringList(node["main_depends_on"], "x-pcinit.main_depends_on") {
             settings.mainDependsOn = names

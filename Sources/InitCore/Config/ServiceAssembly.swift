@@ -77,11 +77,14 @@ struct ServiceAssembly {
                 service.baseName = draft.service.name
                 service.replicaIndex = index
                 service.dependsOn = dependsOn
+                // HOME/USER/LOGNAME of a `user` beat pcinit's own (root's), not what the file sets.
                 service.environment = ServiceEnvironment(
                     belowInherited: [("PC_PROC_NAME", draft.service.name), ("PC_REPLICA_NUM", String(index))]
                         + (draft.dotEnvDisabled ? [] : dotEnv),
-                    aboveInherited: project.environment + (variant?.ownEnvironment ?? draft.ownEnvironment)
+                    aboveInherited: (service.process.user?.environment ?? []) + project.environment
+                        + (variant?.ownEnvironment ?? draft.ownEnvironment)
                 )
+                service.logFile = (variant?.service ?? draft.service).logFile?.forReplica(index, of: draft.replicas)
                 services.append(service)
             }
         }

@@ -20,4 +20,6 @@ public struct ControlError: Error, Equatable, Sendable, CustomStringConvertible 
     public static let internalError = -32603
     /// The request was understood but cannot be done: unknown service, too many connections, …
     public static let applicationError = -32000
+    /// `reload`: the files have errors (the message lists them); nothing was changed.
+    public static let configInvalid = -32001
 }

@@ -34,6 +34,40 @@ public enum ControlParams {
         return logs
     }
 
+    /// `{"service": "web", "replicas": 3}` for scale.
+    public static func scale(_ request: ControlRequest) throws(ControlError) -> (service: String, replicas: Int) {
+        try rejectUnknownMembers(request, allowed: ["service", "replicas"])
+        guard let service = request.params["service"]?.stringValue, !service.isEmpty else {
+            throw invalid(request, "\"service\" must be a service name")
+        }
+        guard let count = request.params["replicas"]?.intValue, let replicas = Int(exactly: count),
+            (0...Invocation.maxReplicas).contains(replicas)
+        else { throw invalid(request, "\"replicas\" must be a number from 0 to \(Invocation.maxReplicas)") }
+        return (service, replicas)
+    }
+
+    /// `{"service": "web", "signal": 1}` for signal (a number; the client resolves names).
+    public static func signal(_ request: ControlRequest) throws(ControlError) -> (service: String, signal: Int32) {
+        try rejectUnknownMembers(request, allowed: ["service", "signal"])
+        guard let service = request.params["service"]?.stringValue, !service.isEmpty else {
+            throw invalid(request, "\"service\" must be a service name")
+        }
+        guard let number = request.params["signal"]?.intValue, let signal = Int32(exactly: number),
+            SignalNames.number(of: String(signal)) != nil
+        else { throw invalid(request, "\"signal\" must be a signal number") }
+        return (service, signal)
+    }
+
+    /// `{"services": [...]}` for events; none or empty: every service.
+    public static func events(_ request: ControlRequest) throws(ControlError) -> [String] {
+        try rejectUnknownMembers(request, allowed: ["services"])
+        guard let services = request.params["services"], !services.isNull else { return [] }
+        guard let names = services.stringArrayValue else {
+            throw invalid(request, "\"services\" must be an array of service names")
+        }
+        return names
+    }
+
     /// `status` takes no params; `{}` or `[]` are fine.
     public static func none(_ request: ControlRequest) throws(ControlError) {
         if let members = request.params.objectValue, members.isEmpty { return }

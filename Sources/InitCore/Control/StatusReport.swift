@@ -4,20 +4,30 @@ public struct StatusReport: Equatable, Sendable {
     public var ready: Bool
     public var stopping: Bool
     public var services: [StatusRow]
+    /// The health listener's address as the server was configured (`"[::]:8559"`, `"off"`), in the control
+    /// socket's answer only (`health_addr`): `pcinit --check` run without the config finds it there.
+    public var healthAddress: String?
 
-    public init(ready: Bool, stopping: Bool, services: [StatusRow]) {
+    public init(ready: Bool, stopping: Bool, services: [StatusRow], healthAddress: String? = nil) {
         self.ready = ready
         self.stopping = stopping
         self.services = services
+        self.healthAddress = healthAddress
     }
 
     /// From the supervisor's snapshot; `now` measures uptime.
-    public init(ready: Bool, stopping: Bool, statuses: [ServiceStatus], now: Instant) {
-        self.init(ready: ready, stopping: stopping, services: statuses.map { StatusRow($0, now: now) })
+    public init(ready: Bool, stopping: Bool, statuses: [ServiceStatus], now: Instant, healthAddress: String? = nil) {
+        self.init(
+            ready: ready, stopping: stopping, services: statuses.map { StatusRow($0, now: now) },
+            healthAddress: healthAddress)
     }
 
     public var json: JSONValue {
-        .object([("ready", .bool(ready)), ("stopping", .bool(stopping)), ("services", .array(services.map(\.json)))])
+        var fields: [(String, JSONValue)] = [
+            ("ready", .bool(ready)), ("stopping", .bool(stopping)), ("services", .array(services.map(\.json))),
+        ]
+        if let healthAddress { fields.append(("health_addr", .string(healthAddress))) }
+        return .object(fields)
     }
 
     /// nil when the result does not have the documented shape.
@@ -30,7 +40,7 @@ public struct StatusReport: Equatable, Sendable {
             guard let row = StatusRow(json: item) else { return nil }
             rows.append(row)
         }
-        self.init(ready: ready, stopping: stopping, services: rows)
+        self.init(ready: ready, stopping: stopping, services: rows, healthAddress: json["health_addr"]?.stringValue)
     }
 }
 
@@ -46,10 +56,12 @@ public struct StatusRow: Equatable, Sendable {
     /// Seconds since the current process started; nil when no process is up.
     public var uptimeSeconds: Double?
     public var detail: String?
+    /// While pcinit stops it: seconds until its SIGKILL (what holds the stop up, and for how long).
+    public var killInSeconds: Double?
 
     public init(
         name: String, state: String, ready: Bool = false, pid: Int64? = nil, restarts: Int64 = 0,
-        exitCode: Int64? = nil, uptimeSeconds: Double? = nil, detail: String? = nil
+        exitCode: Int64? = nil, uptimeSeconds: Double? = nil, detail: String? = nil, killInSeconds: Double? = nil
     ) {
         self.name = name
         self.state = state
@@ -59,6 +71,7 @@ public struct StatusRow: Equatable, Sendable {
         self.exitCode = exitCode
         self.uptimeSeconds = uptimeSeconds
         self.detail = detail
+        self.killInSeconds = killInSeconds
     }
 
     public init(_ status: ServiceStatus, now: Instant) {
@@ -68,10 +81,11 @@ public struct StatusRow: Equatable, Sendable {
             // Milliseconds are plenty for a human and keep the JSON short.
             uptime = (Double(nanoseconds / 1_000_000) / 1000)
         }
+        let killIn = status.killAt.map { Double(max(0, ($0 - now).nanosecondsClamped) / 1_000_000) / 1000 }
         self.init(
             name: status.name, state: status.state.rawValue, ready: status.ready, pid: status.pid.map(Int64.init),
             restarts: Int64(status.restarts), exitCode: status.exitCode.map(Int64.init), uptimeSeconds: uptime,
-            detail: status.detail)
+            detail: status.detail, killInSeconds: killIn)
     }
 
     public var json: JSONValue {
@@ -84,6 +98,7 @@ public struct StatusRow: Equatable, Sendable {
             ("exit_code", exitCode.map { .int($0) } ?? .null),
             ("uptime_seconds", uptimeSeconds.map { .double($0) } ?? .null),
             ("detail", detail.map { .string($0) } ?? .null),
+            ("kill_in_seconds", killInSeconds.map { .double($0) } ?? .null),
         ])
     }
 
@@ -92,6 +107,7 @@ public struct StatusRow: Equatable, Sendable {
         self.init(
             name: name, state: state, ready: json["ready"]?.boolValue ?? false, pid: json["pid"]?.intValue,
             restarts: json["restarts"]?.intValue ?? 0, exitCode: json["exit_code"]?.intValue,
-            uptimeSeconds: json["uptime_seconds"]?.doubleValue, detail: json["detail"]?.stringValue)
+            uptimeSeconds: json["uptime_seconds"]?.doubleValue, detail: json["detail"]?.stringValue,
+            killInSeconds: json["kill_in_seconds"]?.doubleValue)
     }
 }

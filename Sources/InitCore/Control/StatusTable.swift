@@ -25,7 +25,13 @@ public enum StatusTable {
             out += "\n"
             for row in explained { out += "\(row.name): \(row.detail!)\n" }
         }
-        if report.stopping { out += "\npcinit is stopping\n" }
+        if report.stopping {
+            out += "\npcinit is stopping\n"
+            for row in report.services {
+                guard let seconds = row.killInSeconds else { continue }
+                out += "\(row.name): \(row.state), SIGKILL in \(killText(seconds))\n"
+            }
+        }
         return out
     }
 
@@ -39,6 +45,13 @@ public enum StatusTable {
             row.exitCode.map(String.init) ?? "-",
             row.uptimeSeconds.map(uptimeText) ?? "-",
         ]
+    }
+
+    /// `4.2s` under a minute, else like uptime.
+    static func killText(_ seconds: Double) -> String {
+        guard seconds < 60 else { return uptimeText(seconds) }
+        let tenths = Int64((seconds * 10).rounded(.up))
+        return "\(tenths / 10).\(tenths % 10)s"
     }
 
     /// Two units at most, like `ps`: `45s`, `3m07s`, `2h05m`, `4d03h`.

@@ -25,6 +25,8 @@ enum StopPurpose: Sendable, Equatable {
     case restartNow
     /// The liveness probe failed: the end counts as a failure and the restart policy decides.
     case restartPolicyAfterLivenessFailure
+    /// A reload changed the definition: once down, run again with this one (its shutdown rules were the old).
+    case replace(ServiceConfig)
     /// The main process ended on its own while its group still ran: once the group is gone, the restart
     /// policy decides on the main process's termination, as if the group had ended with it.
     case restartPolicyAfterLeaderExit(ChildTermination)
@@ -51,11 +53,12 @@ struct ReadinessSignals: Sendable {
 
 /// The supervisor's whole knowledge of one service.
 struct ServiceRecord: Sendable {
+    let id: ServiceID
     var spec: ServiceConfig
-    /// Resolved `depends_on` (unknown names dropped: config validation reports them).
-    var dependencies: [(service: ServiceID, condition: DependencyCondition)]
+    /// Resolved `depends_on` (unknown names dropped: config validation reports them); see `resolveGraph`.
+    var dependencies: [(service: ServiceID, condition: DependencyCondition)] = []
     /// DependencyGraph level: 0 depends on nothing; the run's stop goes from the highest level down.
-    var shutdownLevel: Int
+    var shutdownLevel = 0
 
     var state: ServiceState
     var since: Instant?
@@ -84,16 +87,16 @@ struct ServiceRecord: Sendable {
     var livenessProbe: ProbeSchedule?
 
     var stop: StopProgress?
+    /// A reload or scale-down removed the service: it leaves the table once it is down.
+    var removeWhenDown = false
+    /// Added by a reload: starts only once every service that reload removed is down (they may hold its port).
+    var waitsForRemovals = false
     /// A stop requested while the spawn reply was outstanding; carried out when `.spawned` arrives.
     var stopWhenSpawned: StopPurpose?
 
-    init(
-        spec: ServiceConfig, dependencies: [(service: ServiceID, condition: DependencyCondition)], shutdownLevel: Int,
-        state: ServiceState
-    ) {
+    init(id: ServiceID, spec: ServiceConfig, state: ServiceState) {
+        self.id = id
         self.spec = spec
-        self.dependencies = dependencies
-        self.shutdownLevel = shutdownLevel
         self.state = state
     }
 
@@ -134,7 +137,7 @@ struct ServiceRecord: Sendable {
 
     var status: ServiceStatus {
         ServiceStatus(
-            name: name, state: state, ready: ready, pid: pid, restarts: restarts, lastExit: lastExit,
+            id: id, name: name, state: state, ready: ready, pid: pid, restarts: restarts, lastExit: lastExit,
             exitCode: exitCode, startedAt: startedAt, since: since, detail: detail
         )
     }

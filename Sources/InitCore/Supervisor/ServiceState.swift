@@ -45,6 +45,8 @@ public enum ServiceState: String, Sendable, Equatable, CaseIterable {
 
 /// A snapshot of one service for `/status`, `/metrics` and `pcinit status`.
 public struct ServiceStatus: Sendable, Equatable {
+    /// nil for a status that no supervisor record stands behind (single-command mode's command).
+    public var id: ServiceID?
     public var name: String
     public var state: ServiceState
     /// Ready now (readiness probe passing, ready line seen, READY=1, or running with none configured).
@@ -62,8 +64,11 @@ public struct ServiceStatus: Sendable, Equatable {
     public var since: Instant?
     /// Why the service is in its state, when that needs saying: the skip reason, the spawn error.
     public var detail: String?
+    /// While it is being stopped: when it gets SIGKILL if it is still up (its timeout, or the stop budget).
+    public var killAt: Instant?
 
     public init(
+        id: ServiceID? = nil,
         name: String,
         state: ServiceState,
         ready: Bool = false,
@@ -75,6 +80,7 @@ public struct ServiceStatus: Sendable, Equatable {
         since: Instant? = nil,
         detail: String? = nil
     ) {
+        self.id = id
         self.name = name
         self.state = state
         self.ready = ready

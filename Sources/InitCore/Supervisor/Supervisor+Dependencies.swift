@@ -44,10 +44,12 @@ extension Supervisor {
     /// until nothing changes (a skip can release or skip further dependents).
     mutating func startWhatCan(now: Instant) {
         var changed = true
+        let removalsUnderWay = records.contains { $0.removeWhenDown && $0.state.isUp }
         while changed {
             changed = false
-            for id in records.indices where records[id].state == .pending {
+            for id in records.ids where records[id].state == .pending {
                 guard case .running = phase else { return }
+                if removalsUnderWay && records[id].waitsForRemovals { continue }
                 let verdicts = records[id].dependencies.map { verdict(of: $0.service, for: $0.condition) }
                 if let reason = verdicts.lazy.compactMap({ if case .cannotHold(let why) = $0 { why } else { nil } })
                     .first
@@ -104,16 +106,15 @@ extension Supervisor {
     }
 
     mutating func skip(_ id: ServiceID, because reason: String, now: Instant) {
-        setState(id, .skipped, now: now)
         records[id].detail = reason
-        log("\(records[id].name) skipped: \(reason)")
+        setState(id, .skipped, now: now, reason: "skipped: \(reason)")
         if records[id].spec.availability.exitOnSkipped { beginRunStop(.skipped(id), now: now) }
     }
 
-    mutating func spawn(_ id: ServiceID, now: Instant) {
-        setState(id, .starting, now: now)
+    mutating func spawn(_ id: ServiceID, now: Instant, reason: String? = nil) {
         records[id].restartAt = nil
         records[id].detail = nil
+        setState(id, .starting, now: now, reason: reason)
         output.append(.spawn(id))
     }
 
@@ -122,6 +123,8 @@ extension Supervisor {
     mutating func exitIfAllFinished() {
         let taking = records.filter(\.takesPart)
         guard taking.allSatisfy({ $0.state.isFinal && $0.state != .stopped }) else { return }
+        // Scaled or reloaded down to nothing: pcinit waits for the next change (or a stop).
+        guard !(taking.isEmpty && reshaped) else { return }
         let code = ExitCodePolicy.codeWhenAllFinished(taking.map(\.state))
         log(taking.isEmpty ? "no services to run" : "all services finished")
         phase = .exited(code: code)

@@ -1,8 +1,7 @@
 extension Supervisor {
     mutating func serviceSpawned(_ id: ServiceID, pid: Int32, now: Instant) {
-        guard records.indices.contains(id), records[id].state == .starting else { return }
+        guard records.contains(id), records[id].state == .starting else { return }
         let spec = records[id].spec
-        setState(id, spec.isDaemon ? .launching : .running, now: now)
         records[id].pid = pid
         records[id].startedAt = now
         records[id].everStarted = true
@@ -11,7 +10,7 @@ extension Supervisor {
         records[id].announcedReady = false
         records[id].readinessProbe = spec.readinessProbe.map { ProbeSchedule(config: $0, spawnedAt: now) }
         records[id].livenessProbe = spec.livenessProbe.map { ProbeSchedule(config: $0, spawnedAt: now) }
-        log("\(spec.name) started (pid \(pid))")
+        setState(id, spec.isDaemon ? .launching : .running, now: now, reason: "started (pid \(pid))")
         if let purpose = records[id].stopWhenSpawned {
             records[id].stopWhenSpawned = nil
             beginStop(id, purpose, now: now)
@@ -23,13 +22,12 @@ extension Supervisor {
     /// A spawn error is a failure with a shell-style code (127/126); it is not restarted: the same spawn
     /// would fail the same way.
     mutating func serviceFailedToSpawn(_ id: ServiceID, reason: String, exitCode: Int32, now: Instant) {
-        guard records.indices.contains(id), records[id].state == .starting else { return }
+        guard records.contains(id), records[id].state == .starting else { return }
         records[id].stopWhenSpawned = nil
         records[id].detail = reason
         records[id].exitCode = exitCode
         records[id].lastExit = nil
-        setState(id, .failed, now: now)
-        log("\(records[id].name) failed to start: \(reason)")
+        setState(id, .failed, now: now, reason: "failed to start: \(reason)")
         guard case .running = phase else { return }
         applyEndRules(id, succeeded: false, code: exitCode, decision: .finish(exhausted: false), now: now)
     }
@@ -39,7 +37,7 @@ extension Supervisor {
     /// otherwise the rest of the group is stopped with the service's shutdown rules, and the restart policy
     /// decides on the main process's end once the group is gone (systemd does the same with its cgroups).
     mutating func leaderExited(_ id: ServiceID, _ termination: ChildTermination, now: Instant) {
-        guard records.indices.contains(id), records[id].pid != nil, records[id].leaderExit == nil else { return }
+        guard records.contains(id), records[id].pid != nil, records[id].leaderExit == nil else { return }
         records[id].leaderExit = termination
         records[id].lastExit = termination
         records[id].exitCode = termination.shellCode
@@ -47,8 +45,7 @@ extension Supervisor {
         let ending = LogText.ending(termination)
         switch records[id].state {
         case .launching where isSuccess(id, termination) && records[id].stop == nil:
-            setState(id, .launched, now: now)
-            log("\(name) launched (daemon; its process group is watched)")
+            setState(id, .launched, now: now, reason: "launched (daemon; its process group is watched)")
             updateReadiness(id)
         case .running, .launching, .launched:
             log("\(name) main process \(ending) while its process group still runs: stopping the group")
@@ -65,19 +62,17 @@ extension Supervisor {
     /// The service's process group is gone (its leader's termination given). Whatever happened before — a
     /// stop, a leader that left its group behind, a launched daemon — ends here.
     mutating func processExited(_ id: ServiceID, _ termination: ChildTermination, now: Instant) {
-        guard records.indices.contains(id), records[id].pid != nil || records[id].state == .starting else { return }
+        guard records.contains(id), records[id].pid != nil || records[id].state == .starting else { return }
         let groupOutlivedLeader = records[id].leaderExit != nil
         records[id].everStarted = true
         records[id].pid = nil
         records[id].leaderExit = nil
         records[id].lastExit = termination
         records[id].exitCode = termination.shellCode
-        let spec = records[id].spec
         let succeeded = isSuccess(id, termination)
 
         if records[id].state == .launching && succeeded && records[id].stop == nil {
-            setState(id, .launched, now: now)
-            log("\(spec.name) launched (daemon)")
+            setState(id, .launched, now: now, reason: "launched (daemon)")
             updateReadiness(id)
             return
         }
@@ -104,25 +99,28 @@ extension Supervisor {
     /// A stopped service is down (its process exited, or its daemon's shutdown command finished).
     mutating func serviceDownAfterStop(_ id: ServiceID, purpose: StopPurpose, ending: String, code: Int32, now: Instant)
     {
-        let name = records[id].name
         switch purpose {
         case .stayDown:
-            setState(id, .stopped, now: now)
-            log("\(name) stopped (\(ending))")
+            setState(id, .stopped, now: now, reason: "stopped (\(ending))")
             // A control stop of an `exit_on_end` service (the main command included) ends the run too.
             if case .running = phase, records[id].spec.availability.exitOnEnd {
                 beginRunStop(.serviceEnded(id, code: code), now: now)
             }
         case .restartNow:
             guard case .running = phase else {
-                setState(id, .stopped, now: now)
-                log("\(name) stopped (\(ending))")
+                setState(id, .stopped, now: now, reason: "stopped (\(ending))")
                 return
             }
-            log("\(name) \(ending), restarting now")
-            spawn(id, now: now)
+            spawn(id, now: now, reason: "\(ending), restarting now")
         case .restartPolicyAfterLivenessFailure:
             serviceEnded(id, succeeded: false, code: code == 0 ? 1 : code, ending: ending, now: now)
+        case .replace(let spec):
+            records[id].spec = spec
+            guard case .running = phase else {
+                setState(id, .stopped, now: now, reason: "stopped (\(ending))")
+                return
+            }
+            spawn(id, now: now, reason: "\(ending), starting again with its new definition")
         case .restartPolicyAfterLeaderExit(let leader):
             serviceEnded(
                 id, succeeded: isSuccess(id, leader), code: leader.shellCode,
@@ -133,10 +131,8 @@ extension Supervisor {
     /// A process ended on its own (or after a liveness failure): the restart policy decides, unless the run
     /// is stopping, when nothing restarts.
     mutating func serviceEnded(_ id: ServiceID, succeeded: Bool, code: Int32, ending: String, now: Instant) {
-        let name = records[id].name
         guard case .running = phase else {
-            setState(id, succeeded ? .completed : .failed, now: now)
-            log("\(name) \(ending)")
+            setState(id, succeeded ? .completed : .failed, now: now, reason: ending)
             return
         }
         let decision = RestartDecision.decide(
@@ -145,12 +141,11 @@ extension Supervisor {
         )
         switch decision {
         case .restart:
-            let delay = scheduleRestart(id, now: now)
-            log("\(name) \(ending), restarting in \(LogText.duration(delay))")
+            scheduleRestart(id, ending: ending, now: now)
         case .finish(let exhausted), .endRun(_, let exhausted):
-            setState(id, succeeded ? .completed : .failed, now: now)
             let restarts = records[id].restarts
-            log("\(name) \(ending)" + (exhausted ? ", giving up after \(LogText.count(restarts, "restart"))" : ""))
+            let giveUp = exhausted ? ", giving up after \(LogText.count(restarts, "restart"))" : ""
+            setState(id, succeeded ? .completed : .failed, now: now, reason: ending + giveUp)
             applyEndRules(id, succeeded: succeeded, code: code, decision: decision, now: now)
         }
     }
@@ -170,7 +165,7 @@ extension Supervisor {
     }
 
     /// Backoff doubles for each restart in a row of a process that ran under 10 s, up to `maxBackoff`.
-    mutating func scheduleRestart(_ id: ServiceID, now: Instant) -> Duration {
+    mutating func scheduleRestart(_ id: ServiceID, ending: String, now: Instant) {
         let ranFor = records[id].startedAt.map { now - $0 } ?? .zero
         if ranFor >= RestartBackoff.resetAfter { records[id].quickRestartsInARow = 0 }
         let availability = records[id].spec.availability
@@ -181,7 +176,6 @@ extension Supervisor {
         records[id].quickRestartsInARow += 1
         records[id].restarts += 1
         records[id].restartAt = now + delay
-        setState(id, .restarting, now: now)
-        return delay
+        setState(id, .restarting, now: now, reason: "\(ending), restarting in \(LogText.duration(delay))")
     }
 }

@@ -21,7 +21,7 @@ extension Supervisor {
     }
 
     mutating func probeFinished(_ id: ServiceID, _ kind: ProbeKind, success: Bool, detail: String, now: Instant) {
-        guard records.indices.contains(id), records[id].isProbing, var schedule = records[id].probe(kind),
+        guard records.contains(id), records[id].isProbing, var schedule = records[id].probe(kind),
             schedule.checkInFlight
         else { return }
         schedule.checkInFlight = false
@@ -62,6 +62,7 @@ extension Supervisor {
         records[id].announcedReady = ready
         if ready { records[id].everReady = true }
         guard records[id].hasReadinessSignal, records[id].isProbing else { return }
-        log("\(records[id].name) " + (ready ? "ready" : "not ready" + (reason.map { " (\($0))" } ?? "")))
+        let words = ready ? "ready" : "not ready" + (reason.map { " (\($0))" } ?? "")
+        output.append(.stateChanged(change(id, from: records[id].state, reason: words)))
     }
 }

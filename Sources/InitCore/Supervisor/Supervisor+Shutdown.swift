@@ -14,9 +14,8 @@ extension Supervisor {
         case .running, .launching, .launched:
             sendStop(id, purpose, now: now)
         case .pending, .restarting:
-            setState(id, .stopped, now: now)
             records[id].restartAt = nil
-            log("\(record.name) cancelled")
+            setState(id, .stopped, now: now, reason: "cancelled")
         case .completed, .failed, .stopped, .skipped, .disabled:
             break
         }
@@ -28,16 +27,14 @@ extension Supervisor {
         switch (current, new) {
         case (.stayDown?, _), (_, .stayDown): .stayDown
         case (.restartNow?, _), (_, .restartNow): .restartNow
-        case (.restartPolicyAfterLeaderExit?, _): current!
+        case (.restartPolicyAfterLeaderExit?, _), (.replace?, _): current!
         default: new
         }
     }
 
     mutating func sendStop(_ id: ServiceID, _ purpose: StopPurpose, now: Instant) {
         let shutdown = records[id].spec.shutdown
-        let name = records[id].name
         stopProbes(id)
-        setState(id, .stopping, now: now)
         records[id].stop = StopProgress(
             purpose: purpose, startedAt: now, killAt: now + shutdown.timeout,
             commandRunning: shutdown.command != nil, killSent: false
@@ -45,23 +42,26 @@ extension Supervisor {
         if case .stopping(let runStop) = phase, runStop.killedEverything, let pid = records[id].pid {
             // A process spawned after the stop escalated gets no grace.
             records[id].stop?.killSent = true
-            log("\(name) killed (stop escalated)")
-            output.append(.signal(pid: pid, signal: SignalNumber.kill, toGroup: true))
+            setState(id, .stopping, now: now, reason: "killed (stop escalated)")
+            output.append(.signal(pid: pid, signal: SignalPolicy.Number.kill, toGroup: true))
         } else if shutdown.command != nil {
-            log("\(name) stopping (shutdown command)")
+            setState(id, .stopping, now: now, reason: "stopping (shutdown command)")
             output.append(.runShutdownCommand(id, timeout: shutdown.timeout))
             // A frozen (SIGSTOPped) service could not act on what the command asks of it.
-            if let pid = records[id].pid { output.append(.signal(pid: pid, signal: SignalNumber.cont, toGroup: true)) }
+            if let pid = records[id].pid {
+                output.append(.signal(pid: pid, signal: SignalPolicy.Number.cont, toGroup: true))
+            }
         } else if let pid = records[id].pid {
             // Once the leader is reaped its pid may be reused: only the group (which pins the number) is safe.
             let toGroup = !shutdown.parentOnly || records[id].leaderExit != nil
-            log("\(name) stopping (\(LogText.signalName(shutdown.signal)))")
+            setState(id, .stopping, now: now, reason: "stopping (\(LogText.signalName(shutdown.signal)))")
             output.append(.signal(pid: pid, signal: shutdown.signal, toGroup: toGroup))
             // systemd's rule: a stopped (SIGSTOP, job control, a paused container) process runs its handler only
             // once continued; otherwise its cleanup is lost to the SIGKILL at the timeout.
-            output.append(.signal(pid: pid, signal: SignalNumber.cont, toGroup: toGroup))
+            output.append(.signal(pid: pid, signal: SignalPolicy.Number.cont, toGroup: toGroup))
         } else {
             // A launched daemon has no pid of ours: only a shutdown command can reach it.
+            setState(id, .stopping, now: now)
             records[id].stop = nil
             serviceDownAfterStop(
                 id, purpose: purpose, ending: "daemon has no pid and no shutdown command; left to the final cleanup",
@@ -71,7 +71,7 @@ extension Supervisor {
     }
 
     mutating func shutdownCommandFinished(_ id: ServiceID, success: Bool, now: Instant) {
-        guard records.indices.contains(id), var stop = records[id].stop, stop.commandRunning else { return }
+        guard records.contains(id), var stop = records[id].stop, stop.commandRunning else { return }
         stop.commandRunning = false
         records[id].stop = stop
         let name = records[id].name
@@ -79,7 +79,7 @@ extension Supervisor {
             guard !success, !stop.killSent else { return }
             records[id].stop?.killSent = true
             log("\(name) shutdown command failed, killing")
-            output.append(.signal(pid: pid, signal: SignalNumber.kill, toGroup: true))
+            output.append(.signal(pid: pid, signal: SignalPolicy.Number.kill, toGroup: true))
         } else {
             // A launched daemon: the command is the only stop there is.
             records[id].stop = nil
@@ -91,14 +91,17 @@ extension Supervisor {
     // MARK: The whole run
 
     mutating func stopRequested(signal: Int32, now: Instant) {
+        stopRequested(.stopSignal(signal), escalation: "second stop signal (\(LogText.signalName(signal)))", now: now)
+    }
+
+    /// A stop signal or `pcinit down`: the first starts the run's stop, the next (of either kind) escalates.
+    mutating func stopRequested(_ cause: RunStopCause, escalation: String, now: Instant) {
         stopSignalsReceived += 1
         switch phase {
         case .notBegun, .running:
-            beginRunStop(.stopSignal(signal), now: now)
+            beginRunStop(cause, now: now)
         case .stopping(let stop):
-            if stopSignalsReceived >= 2 && !stop.killedEverything {
-                killEverything(because: "second stop signal (\(LogText.signalName(signal)))", now: now)
-            }
+            if stopSignalsReceived >= 2 && !stop.killedEverything { killEverything(because: escalation, now: now) }
         case .exited:
             break
         }
@@ -114,7 +117,7 @@ extension Supervisor {
         log("stopping all services: \(describe(cause))")
         let topLevel = records.filter(\.takesPart).map(\.shutdownLevel).max() ?? 0
         phase = .stopping(RunStop(cause: cause, killEverythingAt: now + stopTimeout, level: topLevel))
-        for id in records.indices where records[id].state == .pending || records[id].state == .restarting {
+        for id in records.ids where records[id].state == .pending || records[id].state == .restarting {
             beginStop(id, .stayDown, now: now)
         }
     }
@@ -122,6 +125,7 @@ extension Supervisor {
     func describe(_ cause: RunStopCause) -> String {
         switch cause {
         case .stopSignal(let signal): "\(LogText.signalName(signal)) received"
+        case .downRequested: "down requested"
         case .serviceEnded(let id, _): "\(records[id].name) ended (exit_on_end)"
         case .serviceFailed(let id, _): "\(records[id].name) failed (exit_on_failure)"
         case .restartsExhausted(let id): "\(records[id].name) used up its restarts (exit_on_failure)"
@@ -135,7 +139,7 @@ extension Supervisor {
         guard case .stopping(var stop) = phase else { return }
         if orderedShutdown {
             while stop.level >= 0 {
-                for id in records.indices where records[id].shutdownLevel == stop.level && records[id].state.isUp {
+                for id in records.ids where records[id].shutdownLevel == stop.level && records[id].state.isUp {
                     beginStop(id, .stayDown, now: now)
                 }
                 if records.contains(where: { $0.shutdownLevel >= stop.level && $0.state.isUp }) { break }
@@ -143,7 +147,7 @@ extension Supervisor {
             }
             phase = .stopping(stop)
         } else {
-            for id in records.indices where records[id].state.isUp { beginStop(id, .stayDown, now: now) }
+            for id in records.ids where records[id].state.isUp { beginStop(id, .stayDown, now: now) }
         }
         guard !records.contains(where: \.state.isUp) else { return }
         let mainExitCode = mainID.flatMap { records[$0].exitCode }
@@ -160,7 +164,7 @@ extension Supervisor {
         phase = .stopping(stop)
         var killed: [String] = []
         var signals: [SupervisorAction] = []
-        for id in records.indices where records[id].state.isUp {
+        for id in records.ids where records[id].state.isUp {
             if let pid = records[id].pid {
                 if records[id].stop?.killSent == true { continue }
                 if records[id].state != .stopping {
@@ -173,7 +177,7 @@ extension Supervisor {
                 records[id].stop?.purpose = .stayDown
                 records[id].stop?.killSent = true
                 killed.append(records[id].name)
-                signals.append(.signal(pid: pid, signal: SignalNumber.kill, toGroup: true))
+                signals.append(.signal(pid: pid, signal: SignalPolicy.Number.kill, toGroup: true))
             } else if records[id].state == .starting {
                 records[id].stopWhenSpawned = .stayDown
             } else {

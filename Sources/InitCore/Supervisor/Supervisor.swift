@@ -22,16 +22,29 @@ struct RunStop: Sendable {
 /// how to stop, and the exit code. Pure: the system layer feeds it events with the current time and carries
 /// out the actions it returns; every wait is a deadline in `nextDeadline`.
 public struct Supervisor: Sendable {
-    var records: [ServiceRecord]
-    let mainID: ServiceID?
-    let orderedShutdown: Bool
-    let stopTimeout: Duration
+    var records = ServiceTable()
+    var mainID: ServiceID?
+    var orderedShutdown: Bool
+    var stopTimeout: Duration
+    /// How `command` strings run; a reload may change it.
+    var shell: ShellConfig
+    /// The command line's service names: a reload applies the same selection to the new config.
+    let selection: [String]
+    /// Each base name's definition (its first replica's), so `scale` can make replicas, even from zero.
+    var templates: [String: ServiceConfig] = [:]
+    /// A scale or reload changed the set of services: an empty set then waits for the next change instead of
+    /// ending the run.
+    var reshaped = false
     var phase: RunPhase = .notBegun
     var stopSignalsReceived = 0
+    /// The next id to hand out: ids are never reused.
+    var nextID = 0
     /// Actions produced while handling the current event.
     var output: [SupervisorAction] = []
     /// The answer to the current control event, placed after its effects.
     var controlReply: SupervisorAction?
+    /// Per-service outcomes of the current control event, in request order.
+    var controlOutcomes: [ControlOutcome] = []
 
     /// - Parameters:
     ///   - selection: service names (or replica base names) from the command line; empty runs every enabled
@@ -52,25 +65,41 @@ public struct Supervisor: Sendable {
             let waitFor = mainDependsOn ?? specs.indices.filter { takesPart[$0] }.map { specs[$0].name }
             specs.append(Self.mainSpec(command: mainCommand, waitingFor: waitFor, takenNames: specs.map(\.name)))
             takesPart.append(true)
-            mainID = specs.count - 1
-        } else {
-            mainID = nil
-        }
-        var index: [String: ServiceID] = [:]
-        for (id, spec) in specs.enumerated() where index[spec.name] == nil { index[spec.name] = id }
-        var edges: [String: [String]] = [:]
-        for spec in specs { edges[spec.name, default: []] += spec.dependsOn.map(\.service) }
-        let levels = DependencyGraph(names: specs.map(\.name), edges: edges).levels()
-        records = specs.enumerated().map { id, spec in
-            ServiceRecord(
-                spec: spec,
-                dependencies: spec.dependsOn.compactMap { dep in index[dep.service].map { ($0, dep.condition) } },
-                shutdownLevel: levels[id],
-                state: takesPart[id] ? .pending : .disabled
-            )
         }
         orderedShutdown = config.orderedShutdown
         self.stopTimeout = stopTimeout
+        shell = config.shell
+        self.selection = selection
+        for spec in config.services where templates[spec.baseName] == nil { templates[spec.baseName] = spec }
+        for (index, spec) in specs.enumerated() {
+            let id = issueID()
+            records.append(ServiceRecord(id: id, spec: spec, state: takesPart[index] ? .pending : .disabled))
+            if mainCommand != nil && index == specs.count - 1 { mainID = id }
+        }
+        resolveGraph()
+    }
+
+    /// A fresh id, never handed out before.
+    mutating func issueID() -> ServiceID {
+        defer { nextID += 1 }
+        return ServiceID(rawValue: nextID)
+    }
+
+    /// Resolves every record's `depends_on` by name and its stop level: at start, and whenever services come or
+    /// go. A name that matches no service is dropped (config validation reports it).
+    mutating func resolveGraph() {
+        var byName: [String: ServiceID] = [:]
+        for record in records where byName[record.name] == nil { byName[record.name] = record.id }
+        var edges: [String: [String]] = [:]
+        for record in records { edges[record.name, default: []] += record.spec.dependsOn.map(\.service) }
+        let names = records.map(\.name)
+        let levels = DependencyGraph(names: names, edges: edges).levels()
+        for (index, id) in records.ids.enumerated() {
+            records[id].dependencies = records[id].spec.dependsOn.compactMap { dependency in
+                byName[dependency.service].map { ($0, dependency.condition) }
+            }
+            records[id].shutdownLevel = levels[index]
+        }
     }
 
     /// The main command as a service: never restarted, its end (or skip) ends the run, and it waits for
@@ -86,7 +115,22 @@ public struct Supervisor: Sendable {
 
     // MARK: Queries
 
-    public var services: [ServiceStatus] { records.map(\.status) }
+    public var services: [ServiceStatus] { records.map(status(of:)) }
+
+    func status(of record: ServiceRecord) -> ServiceStatus {
+        var status = record.status
+        guard record.state.isUp else { return status }
+        var killAt: Instant?
+        if let stop = record.stop, !stop.killSent { killAt = stop.killAt }
+        if case .stopping(let run) = phase, !run.killedEverything, killAt.map({ run.killEverythingAt < $0 }) ?? true {
+            killAt = run.killEverythingAt
+        }
+        status.killAt = killAt
+        return status
+    }
+
+    /// Ids in display order.
+    public var serviceIDs: [ServiceID] { records.ids }
 
     /// Every service of the run is ready (a successful one-shot, or one stopped over the control socket,
     /// counts) and no stop has begun: `/readyz` answers 200.
@@ -102,13 +146,18 @@ public struct Supervisor: Sendable {
         }
     }
 
-    public func service(named name: String) -> ServiceID? { records.firstIndex { $0.name == name } }
+    public func service(named name: String) -> ServiceID? { records.id(named: name) }
 
-    /// The main command's service (always the last one), or nil in config mode.
+    /// The main command's service, or nil in config mode.
     public var mainCommandID: ServiceID? { mainID }
+
+    /// Whether `id` names a service that still exists.
+    public func knows(_ id: ServiceID) -> Bool { records.contains(id) }
 
     /// What to spawn for `id`.
     public func spec(_ id: ServiceID) -> ServiceConfig { records[id].spec }
+
+    public func status(_ id: ServiceID) -> ServiceStatus { status(of: records[id]) }
 
     /// The earliest moment something is due (probe check, restart, SIGKILL, stop budget); nil when nothing is.
     public var nextDeadline: Instant? {
@@ -135,8 +184,8 @@ public struct Supervisor: Sendable {
     public mutating func handle(_ event: SupervisorEvent, now: Instant) -> [SupervisorAction] {
         if case .exited = phase {
             switch event {
-            case .startService, .stopService, .restartService:
-                return [.controlReply(success: false, message: "pcinit is exiting")]
+            case .control(_, let token):
+                return [.controlReply(token, .refused("pcinit is exiting"))]
             default:
                 return []
             }
@@ -162,7 +211,8 @@ public struct Supervisor: Sendable {
         case .begin:
             guard case .notBegun = phase else { return }
             phase = .running
-            for id in records.indices {
+            for id in records.ids { output.append(.serviceAdded(id)) }
+            for id in records.ids {
                 records[id].since = now
                 if records[id].takesPart { warnAboutDependenciesNotInRun(id) }
             }
@@ -179,24 +229,20 @@ public struct Supervisor: Sendable {
         case .probeFinished(let id, let kind, let success, let detail):
             probeFinished(id, kind, success: success, detail: detail, now: now)
         case .readyLogLineSeen(let id):
-            guard records.indices.contains(id), records[id].isProbing else { return }
+            guard records.contains(id), records[id].isProbing else { return }
             records[id].signals.readyLineSeen = true
             records[id].readyLineEverSeen = true
             updateReadiness(id)
         case .notifyReady(let id):
-            guard records.indices.contains(id), records[id].isProbing else { return }
+            guard records.contains(id), records[id].isProbing else { return }
             records[id].signals.notified = true
             updateReadiness(id)
         case .shutdownCommandFinished(let id, let success):
             shutdownCommandFinished(id, success: success, now: now)
         case .stopRequested(let signal):
             stopRequested(signal: signal, now: now)
-        case .startService(let name):
-            controlStart(name, now: now)
-        case .stopService(let name):
-            controlStop(name, now: now)
-        case .restartService(let name):
-            controlRestart(name, now: now)
+        case .control(let order, let token):
+            control(order, token: token, now: now)
         }
     }
 
@@ -206,20 +252,33 @@ public struct Supervisor: Sendable {
         if case .running = phase { startWhatCan(now: now) }
         if case .running = phase { exitIfAllFinished() }
         if case .stopping = phase { advanceRunStop(now: now) }
+        sweepRemoved()
+        if case .running = phase { startWhatCan(now: now) }
+    }
+
+    /// Services a reload or a scale-down removed leave the table once they are down.
+    mutating func sweepRemoved() {
+        var removed = false
+        for id in records.ids where records[id].removeWhenDown && !records[id].state.isUp {
+            records.remove(id)
+            output.append(.serviceRemoved(id))
+            removed = true
+        }
+        if removed { resolveGraph() }
     }
 
     mutating func fireDueTimers(now: Instant) {
         if case .stopping(let stop) = phase, !stop.killedEverything, stop.killEverythingAt <= now {
             killEverything(because: "stop timeout \(LogText.duration(stopTimeout)) reached", now: now)
         }
-        for id in records.indices {
+        for id in records.ids {
             if records[id].state == .restarting, let at = records[id].restartAt, at <= now, case .running = phase {
                 spawn(id, now: now)
             }
             if let stop = records[id].stop, !stop.killSent, stop.killAt <= now, let pid = records[id].pid {
                 records[id].stop?.killSent = true
                 log("\(records[id].name) killed after \(LogText.duration(stop.killAt - stop.startedAt))")
-                output.append(.signal(pid: pid, signal: SignalNumber.kill, toGroup: true))
+                output.append(.signal(pid: pid, signal: SignalPolicy.Number.kill, toGroup: true))
             }
             runDueProbes(id, now: now)
         }
@@ -229,14 +288,20 @@ public struct Supervisor: Sendable {
 
     mutating func log(_ message: String) { output.append(.log(message)) }
 
-    mutating func setState(_ id: ServiceID, _ state: ServiceState, now: Instant) {
+    /// The one place a service's state changes: every change leaves as a `.stateChanged`, with `reason` as the
+    /// words of its log line (nil: no log line).
+    mutating func setState(_ id: ServiceID, _ state: ServiceState, now: Instant, reason: String? = nil) {
+        let from = records[id].state
         records[id].state = state
         records[id].since = now
+        output.append(.stateChanged(change(id, from: from, reason: reason)))
     }
-}
 
-/// Signal numbers the supervisor sends itself (Linux).
-enum SignalNumber {
-    static let kill: Int32 = 9
-    static let cont: Int32 = 18
+    func change(_ id: ServiceID, from: ServiceState, reason: String?) -> StateChange {
+        let record = records[id]
+        return StateChange(
+            service: id, name: record.name, baseName: record.spec.baseName, from: from, to: record.state,
+            ready: record.ready, pid: record.pid,
+            exitCode: record.exitCode, restarts: record.restarts, reason: reason)
+    }
 }

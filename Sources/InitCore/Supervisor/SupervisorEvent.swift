@@ -1,6 +1,3 @@
-/// Index of a service in `Supervisor.services`: `config.services` order, the main command (if any) last.
-public typealias ServiceID = Int
-
 /// How a service's process ended, as `waitpid` reported it.
 public enum ChildTermination: Equatable, Sendable {
     case exited(Int32)
@@ -48,8 +45,7 @@ public enum SupervisorEvent: Sendable, Equatable {
     case shutdownCommandFinished(ServiceID, success: Bool)
     /// SIGTERM/SIGINT to pcinit: the first starts a graceful stop, the second SIGKILLs everything at once.
     case stopRequested(signal: Int32)
-    /// Control socket requests, by service name. Each is answered by exactly one `.controlReply` action.
-    case startService(String)
-    case stopService(String)
-    case restartService(String)
+    /// A control socket request. Answered by exactly one `.controlReply` with the same token, after the
+    /// actions it caused.
+    case control(ControlOrder, token: ControlToken)
 }

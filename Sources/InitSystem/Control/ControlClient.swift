@@ -9,13 +9,21 @@ public enum ControlClient {
     public static func call(
         socketPath: String, method: String, params: JSONValue, timeoutSeconds: Int = 5
     ) -> Result<JSONValue, ControlClientError> {
+        call(socketPath: socketPath, method: method, params: params, timeout: .seconds(timeoutSeconds))
+    }
+
+    /// The same within `timeout`, which may be under a second (`pcinit --check` shares its 1 s with it).
+    public static func call(
+        socketPath: String, method: String, params: JSONValue, timeout: Duration
+    ) -> Result<JSONValue, ControlClientError> {
         let channel: ControlChannel
         switch ControlChannel.connect(socketPath) {
         case .success(let connected): channel = connected
         case .failure(let error): return .failure(error)
         }
-        let deadline = MonotonicClock.now() + .seconds(timeoutSeconds)
-        return request(on: channel, method: method, params: params, deadline: deadline, timeoutSeconds: timeoutSeconds)
+        let deadline = MonotonicClock.now() + timeout
+        let seconds = Int(max(1, (timeout.millisecondsRoundedUp + 999) / 1000))
+        return request(on: channel, method: method, params: params, deadline: deadline, timeoutSeconds: seconds)
     }
 
     /// For `logs -f`: passes the initial lines, then each pushed line, to `onLine(service, line)` until the
@@ -24,17 +32,38 @@ public enum ControlClient {
     public static func follow(
         socketPath: String, params: JSONValue, outputFD: Int32? = nil, onLine: (String, String) -> Void
     ) -> ControlClientError? {
+        stream(
+            socketPath: socketPath, method: ControlMethod.logs.rawValue, params: params, outputFD: outputFD,
+            onResult: { result in
+                guard let entries = LogEntry.entries(from: result) else { return .badReply("logs reply has no lines") }
+                for entry in entries { onLine(entry.service, entry.line) }
+                return nil
+            },
+            onNotification: { method, params in
+                if method == LogEntry.notificationMethod, let entry = LogEntry(json: params) {
+                    onLine(entry.service, entry.line)
+                }
+                return true
+            })
+    }
+
+    /// One request whose answer is followed by notifications (logs -f, events, down): `onResult` gets the
+    /// answer, `onNotification(method, params)` each notification until it returns false, the server closes,
+    /// the user interrupts, or `outputFD` fails. Returns the first error, if any.
+    public static func stream(
+        socketPath: String, method: String, params: JSONValue, outputFD: Int32? = nil,
+        onResult: (JSONValue) -> ControlClientError?, onNotification: (String, JSONValue) -> Bool
+    ) -> ControlClientError? {
         let channel: ControlChannel
         switch ControlChannel.connect(socketPath) {
         case .success(let connected): channel = connected
         case .failure(let error): return error
         }
         let deadline = MonotonicClock.now() + .seconds(5)
-        switch request(on: channel, method: ControlMethod.logs.rawValue, params: params, deadline: deadline) {
+        switch request(on: channel, method: method, params: params, deadline: deadline) {
         case .failure(let error): return error
         case .success(let result):
-            guard let entries = LogEntry.entries(from: result) else { return .badReply("logs reply has no lines") }
-            for entry in entries { onLine(entry.service, entry.line) }
+            if let error = onResult(result) { return error }
         }
         let interrupts = InterruptSignals()
         defer { interrupts.close() }
@@ -47,10 +76,10 @@ public enum ControlClient {
             case .failure(let error): return error
             case .success(.closed), .success(.interrupted): return nil
             case .success(.line(let bytes)):
-                guard case .success(.notification(let method, let params)) = ControlMessage.decode(line: bytes),
-                    method == LogEntry.notificationMethod, let entry = LogEntry(json: params)
-                else { continue }
-                onLine(entry.service, entry.line)
+                guard case .success(.notification(let method, let params)) = ControlMessage.decode(line: bytes) else {
+                    continue
+                }
+                if !onNotification(method, params) { return nil }
             }
         }
     }

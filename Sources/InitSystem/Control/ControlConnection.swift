@@ -23,6 +23,9 @@ public final class ControlConnection {
     private var readClosed = false
     /// Close once everything queued is written, answered or not (after a fatal protocol error).
     private var closeWhenFlushed = false
+    /// Being dropped for not reading: nothing more is queued.
+    private var dropping = false
+    private var dropTimer: EventLoop.Timer?
     /// Inside `processLines`: a reply that drains the queue must not start a second, nested pass.
     private var processing = false
 
@@ -71,20 +74,50 @@ public final class ControlConnection {
         send(.error(ControlError(id: id, code: code, message: message)))
     }
 
-    /// Pushes a notification to a follower; drops the connection instead when the peer is not reading.
-    public func notify(method: String, params: JSONValue) {
-        guard isOpen else { return }
+    /// Pushes a notification to a follower; drops the connection instead when the peer is not reading. With
+    /// `lastWords`, the dropped peer gets one last `dropped` notification saying why (in place of what it did
+    /// not read), and the connection closes once that is out, or after a second at most.
+    public func notify(method: String, params: JSONValue, lastWords: ((Int) -> String)? = nil) {
+        guard isOpen, !dropping else { return }
         if queuedBytes > limits.maxQueuedBytes {
             Log.debug("control: dropping a client that stopped reading (\(queuedBytes) bytes queued)")
-            close()
+            guard let lastWords else {
+                close()
+                return
+            }
+            dropWithLastWords(lastWords(queuedBytes))
             return
         }
         send(.notification(method: method, params: params))
     }
 
+    private func dropWithLastWords(_ message: String) {
+        dropping = true
+        // Keep the rest of a line already partly written (a torn line would corrupt the stream), forget the
+        // unsent ones.
+        let newline = UInt8(ascii: "\n")
+        if outputStart > 0, output[outputStart - 1] != newline, let end = output[outputStart...].firstIndex(of: newline)
+        {
+            output.removeSubrange((end + 1)...)
+        } else {
+            output.removeSubrange(outputStart...)
+        }
+        readClosed = true
+        closeWhenFlushed = true
+        output.append(
+            contentsOf: ControlMessage.notification(
+                method: ServiceEvent.droppedMethod, params: .object([("message", .string(message))])
+            ).line.utf8)
+        // Held strongly until it fires or `close` cancels it.
+        dropTimer = loop.schedule(at: MonotonicClock.now() + .seconds(1)) { self.close() }
+        flush()
+    }
+
     /// Closes now, discarding unwritten output. Idempotent.
     public func close() {
         guard fd >= 0 else { return }
+        if let dropTimer { loop.cancel(dropTimer) }
+        dropTimer = nil
         if let watch { loop.unwatch(watch) }
         watch = nil
         Glibc.close(fd)

@@ -10,6 +10,8 @@ final class HealthConnection {
         /// Answer sent and our side shut down: reading and discarding until the client closes, so that closing with
         /// unread bytes does not reset the connection before the client has read the answer.
         case draining
+        /// `GET /events`: server-sent events, one `data:` line per transition, until the client goes.
+        case streaming
     }
 
     let fd: Int32
@@ -31,6 +33,6 @@ final class HealthConnection {
         self.deadline = deadline
     }
 
-    /// Can be closed to make room for a new client without cutting an answer short.
-    var isIdle: Bool { phase != .writing }
+    /// Can be closed to make room for a new client without cutting an answer short (an event stream is busy).
+    var isIdle: Bool { phase != .writing && phase != .streaming }
 }

@@ -11,6 +11,7 @@ struct HealthResponse: Equatable {
 
     static let jsonType = "application/json"
     static let metricsType = "text/plain; version=0.0.4; charset=utf-8"
+    static let eventStreamType = "text/event-stream"
 
     static func json(_ status: Int, _ body: String) -> HealthResponse {
         HealthResponse(status: status, contentType: jsonType, body: body)

@@ -1,6 +1,6 @@
 /// Which answer each request gets. Paths first (unknown → 404), then methods (only GET and HEAD → else 405).
 enum HealthRoutes {
-    static let paths: Set<String> = ["/livez", "/readyz", "/status", "/metrics"]
+    static let paths: Set<String> = ["/livez", "/readyz", "/status", "/metrics", "/events"]
 
     static func respond(to request: HealthRequest, peerIsLoopback: Bool, source: HealthSource) -> HealthResponse {
         var response = route(request, peerIsLoopback: peerIsLoopback, source: source)
@@ -32,6 +32,11 @@ enum HealthRoutes {
             return .json(200, withFinalNewline(source.statusBody()))
         case "/metrics":
             return HealthResponse(status: 200, contentType: HealthResponse.metricsType, body: source.metricsBody())
+        case "/events":
+            // Only HEAD reaches here (GET streams, see HealthServer.startStream): the headers, and no stream.
+            guard peerIsLoopback else { return .error(403) }
+            guard source.eventSnapshot() != nil else { return .error(404) }
+            return HealthResponse(status: 200, contentType: HealthResponse.eventStreamType, body: "")
         default:
             return .error(404)
         }

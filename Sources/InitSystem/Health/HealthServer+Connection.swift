@@ -19,6 +19,7 @@ extension HealthServer {
         case .reading: readRequest(connection, serial)
         case .writing: writeAnswer(connection, serial)
         case .draining: drain(connection, serial)
+        case .streaming: stream(events, connection, serial)
         }
     }
 
@@ -53,6 +54,12 @@ extension HealthServer {
         guard let source else {
             // The runtime is gone: pcinit is on its way out.
             answer(connection, serial, .json(503, "{\"status\":\"stopping\"}\n"))
+            return
+        }
+        if request.path == "/events", request.method == "GET", connection.peerIsLoopback,
+            let snapshot = source.eventSnapshot()
+        {
+            startStream(connection, serial, snapshot: snapshot)
             return
         }
         answer(

@@ -8,4 +8,10 @@ public protocol HealthSource: AnyObject {
     func statusBody() -> String
     /// Prometheus text for /metrics.
     func metricsBody() -> String
+    /// The `GET /events` snapshot, one JSON object per service; nil: no event stream here (404).
+    func eventSnapshot() -> [String]?
+}
+
+extension HealthSource {
+    public func eventSnapshot() -> [String]? { nil }
 }

@@ -4,7 +4,15 @@ import Glibc
 /// Reads one service stream (its stdout or stderr pipe) and relays it line by line as `name | line`.
 /// Only whole lines go out, so services never tear each other's lines; a line longer than `maxLineBytes`
 /// is split rather than buffered without bound; what is left at EOF goes out as a last line.
+/// With a renderer (timestamps, JSON) or a log file, each batch is re-rendered for them; without, the batch
+/// itself is the output (the fast path).
 public final class LogRelay {
+    /// A service's `log_location` and how its lines are written there.
+    struct FileOutput {
+        var sink: LogFileSink
+        var renderer: LineRenderer
+    }
+
     static let maxLineBytes = 16 * 1024
     static let readBytes = 64 * 1024
 
@@ -28,6 +36,10 @@ public final class LogRelay {
     /// The prefixed lines of one read, written to the output in one go, and where each line ends.
     private var batch: [UInt8] = []
     private var lineEnds: [Int32] = []
+    private let renderer: LineRenderer?
+    private let file: FileOutput?
+    /// Where batches are re-rendered; shared like `readBuffer` (each is consumed before the next).
+    nonisolated(unsafe) private static var rendered: [UInt8] = []
     private var watch: EventLoop.Watch?
     private var paused = false
     public private(set) var isClosed = false
@@ -36,7 +48,8 @@ public final class LogRelay {
     ///   - ring: keeps every line for `pcinit logs`.
     ///   - readyLine: `onReadyLine` is called the first time a line contains it.
     ///   - onClosed: EOF: every writer of the pipe (the service and anything it forked) is gone.
-    public init(
+    ///   - renderer: how lines go to `output` when not as the prefixed batch; `file`: the log file, if any.
+    init(
         fd: Int32,
         prefix: String,
         output: OutputChannel,
@@ -44,9 +57,13 @@ public final class LogRelay {
         ring: LineRing,
         readyLine: String?,
         onReadyLine: @escaping () -> Void,
-        onClosed: @escaping () -> Void
+        onClosed: @escaping () -> Void,
+        renderer: LineRenderer? = nil,
+        file: FileOutput? = nil
     ) throws(SystemError) {
         self.fd = fd
+        self.renderer = renderer
+        self.file = file
         self.prefix = .allocate(capacity: prefix.utf8.count)
         _ = self.prefix.initialize(from: prefix.utf8)
         self.output = output
@@ -144,7 +161,11 @@ public final class LogRelay {
     /// Writes a batch out, keeps it in the ring, looks for the ready line, and hands the buffers back for reuse.
     private func flush(_ batch: inout [UInt8], _ lineEnds: inout [Int32]) {
         if !lineEnds.isEmpty {
-            output.write(batch)
+            if renderer == nil && file == nil {
+                output.write(batch)
+            } else {
+                writeRendered(batch, lineEnds)
+            }
             ring.append(batch: batch, lineEnds: lineEnds, prefixLength: prefix.count)
             if watchingReadyLine { checkReadyLine(batch, lineEnds) }
             // Keep a small buffer for the next read; give a burst's large one back.
@@ -153,6 +174,26 @@ public final class LogRelay {
         }
         self.batch = batch
         self.lineEnds = lineEnds
+    }
+
+    private func writeRendered(_ batch: [UInt8], _ lineEnds: [Int32]) {
+        let time = WallClock.timestamp()
+        var out = Self.rendered
+        Self.rendered = []
+        if let renderer {
+            out.removeAll(keepingCapacity: true)
+            renderer.render(batch, lineEnds: lineEnds, prefixLength: prefix.count, time: time, into: &out)
+            output.write(out)
+        } else {
+            output.write(batch)
+        }
+        if let file {
+            out.removeAll(keepingCapacity: true)
+            file.renderer.render(batch, lineEnds: lineEnds, prefixLength: prefix.count, time: time, into: &out)
+            file.sink.write(out)
+        }
+        out.removeAll(keepingCapacity: out.capacity <= 1 << 16)
+        Self.rendered = out
     }
 
     private func checkReadyLine(_ batch: [UInt8], _ lineEnds: [Int32]) {

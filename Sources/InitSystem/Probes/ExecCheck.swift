@@ -2,7 +2,8 @@ import Glibc
 import InitCore
 
 /// An exec check: `[shell.command, shell.argument, command]` (or a list `exec.command` as written) in its own
-/// process group, with the service's environment, stdio on /dev/null and no inherited fds. Success is exit status 0.
+/// process group, with the service's environment, user, umask and limits, stdio on /dev/null and no inherited
+/// fds. Success is exit status 0.
 final class ExecCheck: RunningCheck {
     private let pid: pid_t
     /// Set once the reaper handed us the exit: from then on the pid (and group id) may belong to someone else.
@@ -20,6 +21,7 @@ final class ExecCheck: RunningCheck {
         arguments: [String],
         environment: [String],
         workingDirectory: String?,
+        process: ProcessSettings = .init(),
         report: @escaping (Bool, String) -> Void
     ) -> ExecCheck? {
         let devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
@@ -38,6 +40,7 @@ final class ExecCheck: RunningCheck {
         request.stdoutFD = devNull
         request.stderrFD = devNull
         request.closeFrom = 3
+        request.apply(process)
         let pid: pid_t
         do {
             pid = try Spawner.spawn(request, signals: runner.signals)

@@ -75,12 +75,14 @@ public final class ProbeRunner {
     /// `probe.timeout` (+ a few ms), unless cancelled. It is never called from inside `run` itself, so the
     /// caller always has the returned ID first.
     /// `environment`: the service's full `KEY=VALUE` env (exec checks run with it); `workingDirectory`: the
-    /// service's (exec checks use the probe's `workingDir` ?? this).
+    /// service's (exec checks use the probe's `workingDir` ?? this); `process`: the service's user, umask and
+    /// limits, which its exec checks run with too.
     @discardableResult
     public func run(
         _ probe: ProbeConfig,
         environment: [String],
         workingDirectory: String?,
+        process: ProcessSettings = .init(),
         completion: @escaping (Bool, String) -> Void
     ) -> ProbeCheckID {
         let id = ProbeCheckID(value: nextID)
@@ -115,12 +117,13 @@ public final class ProbeRunner {
                 arguments: [shell.command, shell.argument, command],
                 environment: environment,
                 workingDirectory: probeWorkingDir ?? workingDirectory,
+                process: process,
                 report: report
             )
         case .execArguments(let arguments, let probeWorkingDir):
             check = ExecCheck.start(
                 runner: self, arguments: arguments, environment: environment,
-                workingDirectory: probeWorkingDir ?? workingDirectory, report: report)
+                workingDirectory: probeWorkingDir ?? workingDirectory, process: process, report: report)
         case .tcp(let host, let port):
             check = TCPCheck.start(loop: loop, resolver: resolver, host: host, port: port, report: report)
         case .httpGet(let host, let port, let path, let scheme, let headers, let statusCode):

@@ -275,7 +275,7 @@ struct DependencyTests {
             #expect(log.contains { $0.hasPrefix("x-\(index) started (pid ") }, "\(result)")
             #expect(log.contains("x-\(index) exited 0"), "\(result)")
             #expect(project.read("replica-\(index)") == "\(index)\n")
-            #expect(result.stdoutLines.contains("x-\(index) | i am \(index)"), "\(result)")
+            #expect(result.stdoutLines.contains("x-\(index)    | i am \(index)"), "\(result)")
         }
         #expect(!log.contains { $0.hasPrefix("x-3") })
     }

@@ -95,7 +95,7 @@ struct ExampleTests {
         pcinit.send(SIGINT)
         let result = try await pcinit.wait(timeout: .seconds(20))
         #expect(result.status == 0, "\(result)")
-        #expect(result.stderr.contains("pcinit | stopping all services: SIGINT received"), "\(result)")
+        #expect(result.stderr.contains("pcinit   | stopping all services: SIGINT received"), "\(result)")
         #expect(result.stdout.contains("app draining"), "\(result)")
         #expect(result.stdout.contains("database shutting down cleanly"), "\(result)")
     }

@@ -16,7 +16,7 @@ struct LogTests {
             """)
         let result = try await runPCInit(project.arguments(), mode: .pid1, workingDirectory: project.path)
         #expect(result.status == 0, "\(result)")
-        #expect(result.stdoutLines == ["web | abcdef", "web | ghi", ""], "\(result)")
+        #expect(result.stdoutLines == ["web    | abcdef", "web    | ghi", ""], "\(result)")
     }
 
     @Test(.needsPIDNamespace)
@@ -80,8 +80,8 @@ struct LogTests {
         #expect(result.status == 0, "\(result.termination)\n\(result.stderr)")
         let lines = result.stdoutLines.filter { !$0.isEmpty }
         #expect(lines.count >= 7, "100 KiB must be split into pieces of at most 16 KiB: \(lines.count) lines")
-        #expect(lines.allSatisfy { $0.hasPrefix("huge | ") }, "every piece is prefixed")
-        let payload = lines.map { $0.dropFirst("huge | ".count) }
+        #expect(lines.allSatisfy { $0.hasPrefix("huge   | ") }, "every piece is prefixed")
+        let payload = lines.map { $0.dropFirst("huge   | ".count) }
         #expect(payload.allSatisfy { $0.count <= 16 * 1024 && $0.allSatisfy { $0 == "a" } })
         #expect(payload.map(\.count).reduce(0, +) == size, "bytes lost: \(payload.map(\.count))")
     }
@@ -110,7 +110,7 @@ struct LogTests {
         #expect(result.status == 0, "\(result)")
         let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == count, "\(lines.count) of \(count) lines relayed")
-        #expect(lines.last == "burst | \(count)", "last line: \(lines.last ?? "none")")
+        #expect(lines.last == "burst  | \(count)", "last line: \(lines.last ?? "none")")
     }
 
     @Test(.needsPIDNamespace)
@@ -126,10 +126,12 @@ struct LogTests {
             """)
         let result = try await runPCInit(project.arguments(), mode: .pid1, workingDirectory: project.path)
         #expect(result.status == 0, "\(result)")
-        #expect(result.stdoutLines.contains("web | to-stdout"), "\(result)")
-        #expect(result.stdoutLines.contains("web | no newline at the end"), "a last partial line is flushed\n\(result)")
-        #expect(result.stdoutLines.contains("db  | db-out"), "\(result)")
-        #expect(result.stderrLines.contains("web | to-stderr"), "\(result)")
+        // Names and pcinit's own prefix are padded to one width.
+        #expect(result.stdoutLines.contains("web    | to-stdout"), "\(result)")
+        #expect(
+            result.stdoutLines.contains("web    | no newline at the end"), "a last partial line is flushed\n\(result)")
+        #expect(result.stdoutLines.contains("db     | db-out"), "\(result)")
+        #expect(result.stderrLines.contains("web    | to-stderr"), "\(result)")
         #expect(!result.stdout.contains("pcinit |"), "\(result)")
         #expect(result.stderrLines.contains("pcinit | all services finished"), "\(result)")
     }

@@ -158,7 +158,7 @@ struct ProbeTests {
             "\(run.transcript)")
         let appStart = try #require(await run.timestamp("app.start"))
         #expect(appStart >= (project.timestamp("line") ?? .infinity))
-        #expect(run.stdout.contains("db  | LOG: ready for connections"), "\(run.transcript)")
+        #expect(run.stdout.contains("db     | LOG: ready for connections"), "\(run.transcript)")
         run.send(SIGTERM)
         #expect(try await run.wait(timeout: .seconds(15)).status == 0)
     }

@@ -80,9 +80,12 @@ final class ServiceRun: @unchecked Sendable {
     /// pcinit's own messages, without the `pcinit | ` prefix.
     var messages: [String] { Self.messages(in: stderr) }
 
+    /// `pcinit | ` is padded to the services' width (`pcinit     | `).
     static func messages(in stderr: String) -> [String] {
         stderr.split(separator: "\n").compactMap { line in
-            line.hasPrefix("pcinit | ") ? String(line.dropFirst("pcinit | ".count)) : nil
+            guard line.hasPrefix("pcinit") else { return nil }
+            let rest = line.dropFirst("pcinit".count).drop { $0 == " " }
+            return rest.hasPrefix("| ") ? String(rest.dropFirst(2)) : nil
         }
     }
 

@@ -184,9 +184,17 @@ final class Subprocess: @unchecked Sendable {
                                 default_signals: defaultSignals,
                                 rlimits: nil,
                                 rlimit_count: 0,
+                                umask: -1,
+                                change_identity: 0,
+                                uid: 0,
+                                gid: 0,
+                                groups: nil,
+                                group_count: 0,
+                                no_new_privileges: 0,
                                 controlling_tty_fd: -1
                             )
-                            return pci_spawn(&request, &child, &failedStep)
+                            var failedItem: Int32 = -1
+                            return pci_spawn(&request, &child, &failedStep, &failedItem)
                         }
                     }
                 }

@@ -2,6 +2,8 @@
 enum RunStopCause: Sendable, Equatable {
     /// SIGTERM/SIGINT to pcinit.
     case stopSignal(Int32)
+    /// `pcinit down`.
+    case downRequested
     /// A service with `exit_on_end` (the main command included) ended for good with this code.
     case serviceEnded(ServiceID, code: Int32)
     /// A service with `restart: exit_on_failure` failed with this code.
@@ -19,7 +21,7 @@ enum ExitCodePolicy {
     /// if it never ran.
     static func code(for cause: RunStopCause, mainExitCode: Int32?) -> Int32 {
         switch cause {
-        case .stopSignal: mainExitCode ?? 0
+        case .stopSignal, .downRequested: mainExitCode ?? 0
         case .serviceEnded(_, let code), .serviceFailed(_, let code): code
         case .restartsExhausted, .skipped: 1
         }
