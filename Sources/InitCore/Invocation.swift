@@ -282,7 +282,7 @@ struct SubcommandArguments {
                 parsed.global.socketPath = try value(argument)
             case "--health-addr":
                 parsed.global.healthAddr = try value(argument)
-            case "-e" where name == "config", "--env" where name == "config":
+            case "-e" where name == "config" || name == "up", "--env" where name == "config" || name == "up":
                 parsed.global.envFiles.append(try value(argument))
             case "-n", "--lines":
                 guard let n = Int(try value(argument)), n >= 0 else {

@@ -70,6 +70,11 @@ import Testing
         #expect(options.positionals == ["web"])
         #expect(
             try Invocation.parse(["config", "-e", "c.env"]) == .config(.init(envFiles: ["c.env"]), raw: false))
+        guard case .run(let up) = try Invocation.parse(["up", "-e", "d.env", "web"]) else {
+            Issue.record("expected up to run")
+            return
+        }
+        #expect(up.global.envFiles == ["d.env"])
         #expect(throws: UsageError.self) { try Invocation.parse(["status", "-e", "c.env"]) }
         #expect(throws: UsageError.self) { try Invocation.parse(["-e"]) }
     }
