@@ -9,6 +9,8 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/prctl.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -41,6 +43,25 @@ int pci_set_cloexec(int fd) {
 }
 
 int pci_pipe_capacity(int fd) { return fcntl(fd, F_GETPIPE_SZ); }
+
+int pci_open_pty(int fds[2], unsigned short rows, unsigned short columns) {
+    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0) return errno;
+    char name[128];
+    int slave = -1;
+    if (grantpt(master) == 0 && unlockpt(master) == 0 && ptsname_r(master, name, sizeof name) == 0)
+        slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (slave < 0) {
+        int saved = errno ? errno : EIO;
+        close(master);
+        return saved;
+    }
+    struct winsize size = {.ws_row = rows, .ws_col = columns};
+    ioctl(master, TIOCSWINSZ, &size);
+    fds[0] = master;
+    fds[1] = slave;
+    return 0;
+}
 
 int pci_set_nonblock(int fd) {
     int flags = fcntl(fd, F_GETFL);
@@ -165,7 +186,13 @@ PCI_CHILD_CODE static int spawn_child_main(void *argument) {
             sigaction(sig, &dfl, NULL);
         }
     }
-    if (r->new_process_group && setpgid(0, 0) != 0) return child_fail(child, PCI_SPAWN_STEP_PROCESS_GROUP);
+    if (r->controlling_tty_fd >= 0) {
+        // A session of its own (which is also a process group it leads) with the terminal as its controlling one.
+        if (setsid() < 0 || ioctl(r->controlling_tty_fd, TIOCSCTTY, 0) != 0)
+            return child_fail(child, PCI_SPAWN_STEP_SESSION);
+    } else if (r->new_process_group && setpgid(0, 0) != 0) {
+        return child_fail(child, PCI_SPAWN_STEP_PROCESS_GROUP);
+    }
     // SIGTTOU is blocked, so a background group may take the terminal.
     if (r->tty_fd >= 0 && r->new_process_group && tcsetpgrp(r->tty_fd, getpid()) != 0)
         return child_fail(child, PCI_SPAWN_STEP_TERMINAL);

@@ -26,11 +26,16 @@ public struct GlobalOptions: Equatable, Sendable {
     public var configFiles: [String] = []
     public var healthAddr: String?
     public var socketPath: String?
+    /// `-e/--env FILE` (process-compose's flag): dotenv files for `${VAR}` expansion instead of `.env`.
+    public var envFiles: [String] = []
 
-    public init(configFiles: [String] = [], healthAddr: String? = nil, socketPath: String? = nil) {
+    public init(
+        configFiles: [String] = [], healthAddr: String? = nil, socketPath: String? = nil, envFiles: [String] = []
+    ) {
         self.configFiles = configFiles
         self.healthAddr = healthAddr
         self.socketPath = socketPath
+        self.envFiles = envFiles
     }
 }
 
@@ -106,6 +111,7 @@ extension Invocation {
             case "-V", "--version": return .version
             case "--check": wantsCheck = true
             case "-f", "--config": global.configFiles.append(try value(for: name, inline: inline))
+            case "-e", "--env": global.envFiles.append(try value(for: name, inline: inline))
             case "--health-addr": global.healthAddr = try value(for: name, inline: inline)
             case "--socket": global.socketPath = try value(for: name, inline: inline)
             case "-t", "--tui": break  // process-compose's TUI switch: pcinit has no TUI, so any value is fine.
@@ -276,6 +282,8 @@ struct SubcommandArguments {
                 parsed.global.socketPath = try value(argument)
             case "--health-addr":
                 parsed.global.healthAddr = try value(argument)
+            case "-e" where name == "config" || name == "up", "--env" where name == "config" || name == "up":
+                parsed.global.envFiles.append(try value(argument))
             case "-n", "--lines":
                 guard let n = Int(try value(argument)), n >= 0 else {
                     throw UsageError("option \(argument) needs a number")

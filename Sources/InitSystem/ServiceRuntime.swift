@@ -304,6 +304,11 @@ public final class ServiceRuntime {
             // The main command is the container's foreground program: our stdio and terminal, no prefix.
             terminal = ForegroundTerminal.open()
             request.terminalFD = terminal ?? -1
+        } else if spec.isTTY {
+            // `is_tty`: one pseudo-terminal for stdout and stderr, relayed like the stdout pipe.
+            guard let pty = openTerminal(for: id) else { return }
+            pipes = [(pty.master, pty.slave)]
+            request.attach(pty, stdin: devNull)
         } else {
             guard let out = makePipe(), let err = makePipe() else {
                 post(.spawnFailed(id, reason: "cannot create pipes: \(SystemError.describe(errno))", exitCode: 1))

@@ -19,6 +19,9 @@ public struct SpawnRequest {
     public var stderrFD: Int32 = -1
     /// Close every inherited fd from this number up in the child (0: keep them).
     public var closeFrom: Int32 = 0
+    /// A terminal to make the child's controlling one, in a session of its own (setsid; its pid is still its
+    /// process group), or -1. See `PseudoTerminal`.
+    public var controllingTerminalFD: Int32 = -1
     /// Limits for the child; each replaces pcinit's default for its resource (see `ResourceLimits`).
     public var resourceLimits: [pci_rlimit_setting] = []
     /// The child's umask; nil: pcinit's.
@@ -53,7 +56,7 @@ public struct SpawnError: Error, CustomStringConvertible {
     /// The set-up step in the child that failed.
     public enum Step: Sendable {
         case setup, processGroup, terminal, stdio, workingDirectory, resourceLimit, exec
-        case groups, groupID, userID, noNewPrivileges
+        case groups, groupID, userID, noNewPrivileges, session
 
         init(_ code: Int32) {
             switch code {
@@ -63,6 +66,7 @@ public struct SpawnError: Error, CustomStringConvertible {
             case Int32(PCI_SPAWN_STEP_WORKING_DIR): self = .workingDirectory
             case Int32(PCI_SPAWN_STEP_RLIMIT): self = .resourceLimit
             case Int32(PCI_SPAWN_STEP_EXEC): self = .exec
+            case Int32(PCI_SPAWN_STEP_SESSION): self = .session
             case Int32(PCI_SPAWN_STEP_GROUPS): self = .groups
             case Int32(PCI_SPAWN_STEP_GROUP_ID): self = .groupID
             case Int32(PCI_SPAWN_STEP_USER_ID): self = .userID
@@ -114,6 +118,8 @@ public struct SpawnError: Error, CustomStringConvertible {
             return "\(program): cannot start: setresuid\(uid): \(SystemError.describe(errno))"
         case (.noNewPrivileges, _):
             return "\(program): cannot start: prctl(PR_SET_NO_NEW_PRIVS): \(SystemError.describe(errno))"
+        case (.session, _):
+            return "\(program): cannot start: setsid/controlling terminal: \(SystemError.describe(errno))"
         }
     }
 }
@@ -170,7 +176,8 @@ public enum Spawner {
                                         gid: request.identity?.gid ?? 0,
                                         groups: groupList.baseAddress,
                                         group_count: Int32(groupList.count),
-                                        no_new_privileges: request.noNewPrivileges ? 1 : 0
+                                        no_new_privileges: request.noNewPrivileges ? 1 : 0,
+                                        controlling_tty_fd: request.controllingTerminalFD
                                     )
                                     return pci_spawn(&spawn, &pid, &step, &item)
                                 }

@@ -14,12 +14,18 @@ enum ConfigCommand {
         ConfigLoader.discover(explicitFiles: global.configFiles, environment: environment(), exists: FileSystem.exists)
     }
 
-    /// Loads and validates; prints every diagnostic to stderr. nil when there was an error.
-    static func load(_ files: [String], quiet: Bool = false) -> ProjectConfig? {
+    /// Loads and validates; prints every diagnostic to stderr. nil when there was an error. `envCommands` runs
+    /// `env_cmds`; without it (a quiet look at the config for `status` or `--check`) they are not run.
+    static func load(
+        _ files: [String], global: GlobalOptions, envCommands: ((EnvCommandRequest) -> EnvCommandResult)?,
+        quiet: Bool = false
+    ) -> ProjectConfig? {
         var loader = ConfigLoader(
             environment: environment(),
             workingDirectory: FileSystem.currentDirectory(),
-            readFile: FileSystem.read
+            readFile: FileSystem.read,
+            runEnvCommand: envCommands,
+            envFiles: global.envFiles.isEmpty ? nil : global.envFiles
         )
         loader.identity = ProcessIdentity(uid: geteuid(), gid: getegid())
         let result = loader.load(files: files)
@@ -35,14 +41,16 @@ enum ConfigCommand {
         return result.errors.isEmpty ? result.config : nil
     }
 
-    static func run(_ global: GlobalOptions, raw: Bool) -> Int32 {
+    static func run(_ global: GlobalOptions, raw: Bool, signals: InheritedSignals) -> Int32 {
         let files = discover(global)
         guard !files.isEmpty else {
             Log.error("no config file: give -f FILE, set PCINIT_CONFIG, or add process-compose.yml here")
             return 2
         }
         if raw { return printRaw(files) }
-        guard let config = load(files) else { return 2 }
+        guard let config = load(files, global: global, envCommands: EnvCommandCache(signals: signals).run) else {
+            return 2
+        }
         Log.writeAll(fd: 1, config.effectiveJSON().rendered(pretty: true) + "\n")
         return 0
     }

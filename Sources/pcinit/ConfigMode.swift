@@ -6,7 +6,10 @@ import InitSystem
 /// `pcinit [SERVICE...] [-- COMMAND]` with a config file: run the services under the supervisor.
 enum ConfigMode {
     static func run(_ options: RunOptions, files: [String], signals: InheritedSignals) -> Int32 {
-        guard let config = ConfigCommand.load(files) else { return 2 }
+        let envCommands = EnvCommandCache(signals: signals)
+        guard let config = ConfigCommand.load(files, global: options.global, envCommands: envCommands.run) else {
+            return 2
+        }
         if ProcessEnvironment.value("PCINIT_LOG_LEVEL") == nil, let name = config.pcinit.logLevel,
             let level = Log.Level(name: name)
         {
@@ -59,7 +62,9 @@ enum ConfigMode {
         )
         settings.signalPolicy = SignalPolicy(hangupReloads: config.pcinit.sighup == .reload)
         let global = options.global
-        settings.readConfig = { reread(files, global: global, workingDirectory: workingDirectory) }
+        settings.readConfig = {
+            reread(files, global: global, workingDirectory: workingDirectory, envCommands: envCommands.cached)
+        }
         do {
             let runtime = try ServiceRuntime(settings: settings)
             return runtime.run()
@@ -71,9 +76,13 @@ enum ConfigMode {
 
     /// What `pcinit reload` reads: the same files (the discovered list, resolved against the directory pcinit
     /// started in, as pcinit itself now runs in /), with the same precedence for every setting as at start.
-    static func reread(_ files: [String], global: GlobalOptions, workingDirectory: String) -> ConfigReading {
+    static func reread(
+        _ files: [String], global: GlobalOptions, workingDirectory: String,
+        envCommands: @escaping (EnvCommandRequest) -> EnvCommandResult
+    ) -> ConfigReading {
         let loader = ConfigLoader(
-            environment: ConfigCommand.environment(), workingDirectory: workingDirectory, readFile: FileSystem.read)
+            environment: ConfigCommand.environment(), workingDirectory: workingDirectory, readFile: FileSystem.read,
+            runEnvCommand: envCommands, envFiles: global.envFiles.isEmpty ? nil : global.envFiles)
         let result = loader.load(files: files)
         guard result.errors.isEmpty, let config = result.config else {
             return .failed(result.diagnostics.map(\.formatted))

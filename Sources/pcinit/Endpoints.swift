@@ -50,6 +50,6 @@ enum Endpoints {
     /// anything (a broken config just means the defaults).
     static func quietConfig(_ global: GlobalOptions) -> ProjectConfig? {
         let files = ConfigCommand.discover(global)
-        return files.isEmpty ? nil : ConfigCommand.load(files, quiet: true)
+        return files.isEmpty ? nil : ConfigCommand.load(files, global: global, envCommands: nil, quiet: true)
     }
 }

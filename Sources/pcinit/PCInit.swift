@@ -49,7 +49,7 @@ struct PCInit {
         case .run(let options):
             return run(options, signals: signals)
         case .config(let global, let raw):
-            return ConfigCommand.run(global, raw: raw)
+            return ConfigCommand.run(global, raw: raw, signals: signals)
         case .check(let global):
             return check(global)
         case .status(let global, let json):

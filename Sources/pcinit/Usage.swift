@@ -15,6 +15,7 @@ enum Usage {
 
         Options:
           -f, --config FILE      config file (repeatable; later files override earlier ones)
+          -e, --env FILE         dotenv file for ${VAR} in the config, instead of its .env (repeatable)
               --health-addr ADDR health listener address, e.g. [::]:8558, 127.0.0.1:9000, or off
               --socket PATH      control socket path (default /run/pcinit.sock)
 

@@ -196,10 +196,6 @@ import Testing
 
     @Test func unsupportedFeaturesAreNamedWithTheirLine() {
         #expect(
-            load("vars-template.yaml").messages == [
-                "vars-template.yaml:2:1: error: config: 'vars' is not supported by pcinit (Go templates are not rendered; write the values out or use ${VAR} expansion)"
-            ])
-        #expect(
             load("schedule.yaml").messages == [
                 "schedule.yaml:4:5: error: processes.backup: 'schedule' is not supported by pcinit (cron and interval jobs)"
             ])
@@ -207,13 +203,22 @@ import Testing
             load("watch.yaml").messages == [
                 "watch.yaml:4:5: error: processes.dev: 'watch' is not supported by pcinit (restart on file changes)"
             ])
+    }
+
+    @Test func templatesEnvCommandsAndTerminalKeysLoad() {
+        let vars = load("vars-template.yaml")
+        #expect(vars.diagnostics.isEmpty)
+        #expect(vars.service("server")?.command == .shell("serve --port 8080"))
+        let commands = ConfigLoader(
+            environment: [:], workingDirectory: Self.directory, readFile: readRealFile,
+            runEnvCommand: { _ in .output("2026-11-22\n") }
+        ).load(files: ["env-cmds.yaml"])
+        #expect(commands.diagnostics.isEmpty)
         #expect(
-            load("env-cmds.yaml").messages == [
-                "env-cmds.yaml:1:1: error: config: 'env_cmds' is not supported by pcinit (commands run to compute environment variables)"
-            ])
+            commands.service("report")?.environment.aboveInherited.map { "\($0.0)=\($0.1)" } == ["TODAY=2026-11-22"])
         #expect(
             load("tty-interactive.yaml").messages == [
-                "tty-interactive.yaml:4:5: error: processes.repl: 'is_interactive' is not supported by pcinit (interactive terminal sessions)"
+                "tty-interactive.yaml:4:5: warning: processes.repl.is_interactive: pcinit has no TUI to attach to; 'repl' runs as a normal service (output relayed, stdin /dev/null)"
             ])
     }
 }

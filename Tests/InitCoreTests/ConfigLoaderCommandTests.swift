@@ -165,28 +165,6 @@ import Testing
         #expect(result.service("c")?.disabled == true)
     }
 
-    @Test func quotedBooleanIsATypeError() {
-        let result = loadConfig(
-            """
-            processes:
-              a:
-                command: x
-                is_daemon: "yes"
-            """)
-        #expect(
-            result.messages == [
-                "process-compose.yml:4:16: error: processes.a.is_daemon: expected true or false, found the string \"yes\""
-            ])
-    }
-
-    @Test func yesAndNoAreStringsNotBooleans() {
-        let result = loadConfig("processes:\n  a:\n    command: x\n    is_daemon: yes\n")
-        #expect(
-            result.messages == [
-                "process-compose.yml:4:16: error: processes.a.is_daemon: expected true or false, found 'yes'"
-            ])
-    }
-
     @Test func daemonLaunchTimeoutDefaultsToFiveAndIsKept() {
         let result = loadConfig(
             """

@@ -120,4 +120,26 @@ import Testing
         #expect(result.config != nil)
         #expect(result.messages == ["/app/.env: warning: cannot read '/app/.env': permission denied"])
     }
+
+    /// `-e FILE` (process-compose's flag) replaces the `.env` next to the config; later files win.
+    @Test func envFilesFromTheCommandLine() {
+        var harness = ConfigTestHarness(
+            "processes:\n  a:\n    command: echo ${A} ${B}\n",
+            files: ["/app/.env": "A=dotenv\nB=dotenv\n", "/app/one.env": "A=one\nB=one\n", "/app/two.env": "B=two\n"])
+        var loader = harness.loader
+        loader.envFiles = ["one.env", "two.env"]
+        let result = loader.load(files: ["process-compose.yml"])
+        #expect(result.diagnostics.isEmpty)
+        #expect(result.service("a")?.command == .shell("echo one two"))
+        #expect(
+            result.service("a")?.environment.resolved(inherited: [])
+                == ["PC_PROC_NAME=a", "PC_REPLICA_NUM=0", "A=one", "B=two"])
+        harness.files["/app/process-compose.yml"] = "processes:\n  a:\n    command: x\n"
+        loader = harness.loader
+        loader.envFiles = ["missing.env"]
+        #expect(
+            loader.load(files: ["process-compose.yml"]).messages == [
+                "/app/missing.env: error: -e: cannot read '/app/missing.env': no such file"
+            ])
+    }
 }

@@ -90,10 +90,21 @@ import Testing
         #expect(result.messages == ["nope.yml: error: cannot read config file: no such file"])
     }
 
-    @Test func emptyFileGivesAnEmptyProject() {
-        let result = loadConfig("# nothing yet\n")
-        #expect(result.diagnostics.isEmpty)
-        #expect(result.config?.services == [])
+    /// A file with no processes would run nothing: an error, not a silent successful load.
+    @Test func aConfigWithoutProcessesIsAnError() {
+        #expect(
+            loadConfig("# nothing yet\n").messages == [
+                "process-compose.yml: error: no processes: the config defines no service under 'processes:'"
+            ])
+        #expect(
+            loadConfig("version: \"0.5\"\nprocesses: {}\n").messages == [
+                "process-compose.yml:2:1: error: no processes: the config defines no service under 'processes:'"
+            ])
+        // An override file without processes is fine: the merged config has them.
+        let merged = ConfigTestHarness(
+            "processes:\n  a:\n    command: x\n", files: ["/app/override.yml": "environment: [A=1]\n"]
+        ).load(["process-compose.yml", "override.yml"])
+        #expect(merged.diagnostics.isEmpty)
     }
 
     @Test func topLevelMustBeAMapping() {

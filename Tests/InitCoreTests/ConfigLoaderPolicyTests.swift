@@ -210,7 +210,7 @@ import Testing
                 "process-compose.yml:2:17: error: x-pcinit.stop_timeout: invalid duration 'soon'; write seconds (10, 0.5) or a number with ms, s, m or h",
                 "process-compose.yml:3:21: error: x-pcinit.main_depends_on: unknown process 'ghost'",
                 "process-compose.yml:4:14: error: x-pcinit.log_level: invalid value 'loud'; valid values are: error, warn, info, debug",
-                "process-compose.yml:5:3: warning: x-pcinit: unknown key 'helth_addr'",
+                "process-compose.yml:5:3: warning: x-pcinit: unknown key 'helth_addr' (did you mean 'health_addr'?)",
             ])
     }
 

@@ -168,7 +168,7 @@ struct ConfigProcessSettingsTests {
                   core: -1
                   stack: {soft: 1}
                   nproc: {soft: 1, hard: 2, max: 3}
-                no_new_privileges: yes
+                no_new_privileges: maybe
             """)
         #expect(
             result.messages == [
@@ -178,7 +178,7 @@ struct ConfigProcessSettingsTests {
                 "process-compose.yml:8:13: error: processes.web.rlimits.core: must not be negative, found -1",
                 "process-compose.yml:9:14: error: processes.web.rlimits.stack: give both 'soft' and 'hard'",
                 "process-compose.yml:10:33: warning: processes.web.rlimits.nproc: unknown key 'max'",
-                #"process-compose.yml:11:24: error: processes.web.no_new_privileges: expected true or false, found 'yes'"#,
+                #"process-compose.yml:11:24: error: processes.web.no_new_privileges: expected true or false, found 'maybe'"#,
             ])
     }
 

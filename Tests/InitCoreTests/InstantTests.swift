@@ -59,6 +59,26 @@ import Testing
         #expect(try Invocation.parse(["--check"]) == .check(.init()))
     }
 
+    /// process-compose's `-e/--env FILE`, repeatable, before the services and after `config`.
+    @Test func envFiles() throws {
+        guard case .run(let options) = try Invocation.parse(["-e", "a.env", "--env=b.env", "-f", "x.yml", "web"])
+        else {
+            Issue.record("expected run")
+            return
+        }
+        #expect(options.global.envFiles == ["a.env", "b.env"])
+        #expect(options.positionals == ["web"])
+        #expect(
+            try Invocation.parse(["config", "-e", "c.env"]) == .config(.init(envFiles: ["c.env"]), raw: false))
+        guard case .run(let up) = try Invocation.parse(["up", "-e", "d.env", "web"]) else {
+            Issue.record("expected up to run")
+            return
+        }
+        #expect(up.global.envFiles == ["d.env"])
+        #expect(throws: UsageError.self) { try Invocation.parse(["status", "-e", "c.env"]) }
+        #expect(throws: UsageError.self) { try Invocation.parse(["-e"]) }
+    }
+
     @Test func usageErrorsAreReported() {
         #expect(throws: UsageError.self) { try Invocation.parse(["--bogus"]) }
         #expect(throws: UsageError.self) { try Invocation.parse(["--"]) }

@@ -63,6 +63,7 @@ typedef struct pci_spawn_request {
     const gid_t *groups;           // supplementary groups (may be empty: drops the caller's)
     int group_count;
     int no_new_privileges;         // 1: prctl(PR_SET_NO_NEW_PRIVS): exec can never gain privileges
+    int controlling_tty_fd;        // >= 0: setsid() (instead of setpgid) and make this terminal the controlling one
 } pci_spawn_request;
 
 // Which step of the child's set-up failed, so the error can name it.
@@ -79,11 +80,17 @@ enum {
     PCI_SPAWN_STEP_GROUP_ID,       // setresgid
     PCI_SPAWN_STEP_USER_ID,        // setresuid
     PCI_SPAWN_STEP_NO_NEW_PRIVS,
+    PCI_SPAWN_STEP_SESSION,        // setsid or TIOCSCTTY for a controlling terminal
 };
 
 // Returns 0 and sets *pid, or an errno value and sets *failed_step (a failed child is already reaped) and
 // *failed_item (for PCI_SPAWN_STEP_RLIMIT: the index of the limit that failed; else -1).
 int pci_spawn(const pci_spawn_request *request, pid_t *pid, int *failed_step, int *failed_item);
+
+// posix_openpt/grantpt/unlockpt/ptsname_r are hidden from Swift's Glibc (_XOPEN_SOURCE) and TIOCSWINSZ needs the
+// variadic ioctl: opens a pseudo-terminal pair (both ends close-on-exec, the slave not our controlling terminal)
+// with the given window size. Returns 0 and sets fds[0] (master) and fds[1] (slave), or an errno value.
+int pci_open_pty(int fds[2], unsigned short rows, unsigned short columns);
 
 // SIG_IGN/SIG_DFL are casts of integers to function pointers: macros Swift cannot import.
 int pci_signal_is_ignored(int sig);

@@ -84,6 +84,12 @@ struct DiagnosticLog {
         strictPending = []
     }
 
+    /// Appends the diagnostics of `other` that this log does not have yet (the same message at the same place):
+    /// what decoding one more replica found beyond what the first one did.
+    mutating func append(newFrom other: DiagnosticLog) {
+        for item in other.items where !items.contains(item) { items.append(item) }
+    }
+
     /// Appends another log's diagnostics (one file's parse), keeping what is_strict would make of them.
     mutating func append(contentsOf other: DiagnosticLog) {
         strictPending += other.strictPending.map { ($0.index + items.count, $0.errorMessage) }

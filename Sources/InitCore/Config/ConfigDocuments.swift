@@ -5,18 +5,33 @@ struct ConfigDocuments {
     var lookup: (String) -> String?
     /// Display names of the files read, in merge order.
     var loadedFiles: [String] = []
+    /// Every plain `${NAME}` that expanded to nothing, by file: the loader warns about those the file sets
+    /// only under `environment:` (which the expansion cannot see).
+    var emptyExpansions: [(file: String, expansion: EmptyExpansion)] = []
+    /// Each file's text as it was parsed (expanded unless disable_env_expansion), by display name.
+    var parsedTexts: [String: String] = [:]
 
+    /// `origin`: the `extends:` that asked for this file, where a missing file is reported.
     mutating func load(
-        display: String, absolute: String, explicit: Set<String>, chain: [String], log: inout DiagnosticLog
+        display: String, absolute: String, explicit: Set<String>, chain: [String], origin: SourcePosition? = nil,
+        log: inout DiagnosticLog
     ) -> [ConfigNode] {
         let text: String
         switch readFile(absolute) {
         case .text(let contents): text = contents
         case .missing:
-            log.error("cannot read config file: no such file", at: nil, file: display)
+            if let origin {
+                log.error("extends: cannot read '\(display)': no such file", at: origin)
+            } else {
+                log.error("cannot read config file: no such file", at: nil, file: display)
+            }
             return []
         case .unreadable(let reason):
-            log.error("cannot read config file: \(reason)", at: nil, file: display)
+            if let origin {
+                log.error("extends: cannot read '\(display)': \(reason)", at: origin)
+            } else {
+                log.error("cannot read config file: \(reason)", at: nil, file: display)
+            }
             return []
         }
         guard let root = parse(text, file: display, log: &log) else { return [] }
@@ -37,7 +52,7 @@ struct ConfigDocuments {
             } else {
                 let extended = load(
                     display: targetDisplay, absolute: targetAbsolute, explicit: explicit, chain: chain + [absolute],
-                    log: &log)
+                    origin: extends.position, log: &log)
                 let directory = ConfigPath.directory(of: targetAbsolute)
                 roots += extended.enumerated().map { i, node in
                     // Only the directly extended file's processes run from its directory (deeper ones got theirs).
@@ -51,24 +66,26 @@ struct ConfigDocuments {
     }
 
     /// Expands, parses; `disable_env_expansion: true` re-parses the raw text, as process-compose does.
-    private func parse(_ raw: String, file: String, log: inout DiagnosticLog) -> ConfigNode? {
+    private mutating func parse(_ raw: String, file: String, log: inout DiagnosticLog) -> ConfigNode? {
         var expansionError: EnvExpansionError?
         var text = raw
+        var empty: [EmptyExpansion] = []
         do {
-            text = try EnvExpander.expand(raw, lookup: lookup)
+            text = try EnvExpander.expand(raw, lookup: lookup, empty: &empty)
         } catch {
             expansionError = error
         }
         var parseLog = DiagnosticLog()
-        var root = parseYAML(text, file: file, log: &parseLog)
+        var root = parseYAML(text, file: file, emptyExpansions: empty, log: &parseLog)
         let wantsRaw = root.map { Self.disablesExpansion($0) } ?? false
         if expansionError != nil || wantsRaw {
             var rawLog = DiagnosticLog()
-            let rawRoot = parseYAML(raw, file: file, log: &rawLog)
+            let rawRoot = parseYAML(raw, file: file, emptyExpansions: [], log: &rawLog)
             if let rawRoot, Self.disablesExpansion(rawRoot) {
                 root = rawRoot
                 parseLog = rawLog
                 expansionError = nil
+                empty = []
             }
         }
         if let expansionError {
@@ -76,16 +93,29 @@ struct ConfigDocuments {
             return nil
         }
         log.append(contentsOf: parseLog)
+        emptyExpansions += empty.map { (file, $0) }
+        if let root { parsedTexts[file] = Self.disablesExpansion(root) ? raw : text }
         return root
     }
 
-    private func parseYAML(_ text: String, file: String, log: inout DiagnosticLog) -> ConfigNode? {
+    /// `emptyExpansions`: a YAML error on a line where a `${VAR}` came out empty names it, since the cause
+    /// is then the environment, not the text the user sees.
+    private func parseYAML(
+        _ text: String, file: String, emptyExpansions: [EmptyExpansion], log: inout DiagnosticLog
+    ) -> ConfigNode? {
         let document: YAMLNode?
         var warnings: [YAMLWarning] = []
         do {
             document = try YAMLReader.parse(text, file: file, warnings: &warnings)
         } catch {
-            log.error(error.message, at: SourcePosition(file: file, location: error.location))
+            var message = error.message
+            let onLine = emptyExpansions.filter { $0.outputLine == error.location.line }
+            if !onLine.isEmpty {
+                let notes = onLine.map { "${\($0.name)} is \($0.isSet ? "set but empty" : "not set")" }
+                let it = onLine.count == 1 ? "it" : "they"
+                message += " (note: \(notes.joined(separator: ", ")), so \(it) expanded to nothing on this line)"
+            }
+            log.error(message, at: SourcePosition(file: file, location: error.location))
             return nil
         }
         for warning in warnings { log.yamlWarning(warning) }
@@ -105,10 +135,7 @@ struct ConfigDocuments {
     }
 
     private static func disablesExpansion(_ root: ConfigNode) -> Bool {
-        guard let node = root["disable_env_expansion"], case .scalar(let text, .plain) = node.content else {
-            return false
-        }
-        return text == "true" || text == "True" || text == "TRUE"
+        root["disable_env_expansion"]?.booleanValue ?? false
     }
 
     /// Processes of an extended file without `working_dir` run in that file's directory; a relative one is relative to it.

@@ -10,11 +10,14 @@ struct ConfigNode: Sendable {
     var content: Content
     var position: SourcePosition
     var tag: String?
+    /// A multi-line plain scalar as written (see `YAMLNode.sourceText`).
+    var sourceText: String?
 
-    init(_ content: Content, position: SourcePosition, tag: String? = nil) {
+    init(_ content: Content, position: SourcePosition, tag: String? = nil, sourceText: String? = nil) {
         self.content = content
         self.position = position
         self.tag = tag
+        self.sourceText = sourceText
     }
 
     /// Converts a parsed document; a non-scalar mapping key is reported and its entry dropped.
@@ -22,7 +25,7 @@ struct ConfigNode: Sendable {
         let position = SourcePosition(file: file, location: node.location)
         switch node.content {
         case .scalar(let text, let style):
-            self.init(.scalar(text: text, style: style), position: position, tag: node.tag)
+            self.init(.scalar(text: text, style: style), position: position, tag: node.tag, sourceText: node.sourceText)
         case .sequence(let items):
             self.init(.sequence(items.map { ConfigNode($0, file: file, log: &log) }), position: position, tag: node.tag)
         case .mapping(let pairs):
@@ -58,6 +61,11 @@ struct ConfigNode: Sendable {
     var entries: [ConfigEntry]? {
         if case .mapping(let entries) = content { return entries }
         return nil
+    }
+
+    /// Where `key` itself is written in a mapping (the last one if repeated).
+    func keyPosition(_ key: String) -> SourcePosition? {
+        entries?.last { $0.key == key }?.keyPosition
     }
 
     /// The value under `key` in a mapping (the last one if repeated).

@@ -95,6 +95,7 @@ extension ServiceConfig {
         members.append(("shutdown", .object(shutdownMembers)))
         members.append(("disabled", .bool(disabled)))
         members.append(("is_daemon", .bool(isDaemon)))
+        if isTTY { members.append(("is_tty", .bool(true))) }
         if isDaemon { members.append(("launch_timeout_seconds", launchTimeout.jsonSeconds)) }
         members += process.jsonMembers
         if let logFile { members.append(("log_location", logFile.json)) }
@@ -116,6 +117,10 @@ extension ProbeConfig {
         switch self.check {
         case .exec(let command, let workingDir):
             var members: [(String, JSONValue)] = [("command", .string(command))]
+            if let workingDir { members.append(("working_dir", .string(workingDir))) }
+            check = ("exec", .object(members))
+        case .execArguments(let arguments, let workingDir):
+            var members: [(String, JSONValue)] = [("command", .array(arguments.map { .string($0) }))]
             if let workingDir { members.append(("working_dir", .string(workingDir))) }
             check = ("exec", .object(members))
         case .httpGet(let host, let port, let path, let scheme, let headers, let statusCode):

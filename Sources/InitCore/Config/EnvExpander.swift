@@ -1,3 +1,16 @@
+/// A plain `${NAME}` that expanded to nothing: where it was written, and on which line of the expanded text
+/// (which the YAML reader's positions refer to) its empty value landed.
+struct EmptyExpansion: Equatable {
+    var name: String
+    var source: SourceLocation
+    var outputLine: Int
+    /// Set but empty, rather than not set at all.
+    var isSet: Bool
+    /// Written after a `#` that starts a YAML comment on its line (as far as one line can tell): the
+    /// expansion changed nothing that is read.
+    var inComment = false
+}
+
 /// A `${...}` that cannot be expanded, with the place of its `$`.
 struct EnvExpansionError: Error, Equatable {
     var location: SourceLocation
@@ -11,11 +24,20 @@ struct EnvExpansionError: Error, Equatable {
 /// Other envsubst operators (`${#v}`, `${v^^}`, `${v/p/r}`, …) are reported as unsupported.
 enum EnvExpander {
     static func expand(_ text: String, lookup: (String) -> String?) throws(EnvExpansionError) -> String {
+        var ignored: [EmptyExpansion] = []
+        return try expand(text, lookup: lookup, empty: &ignored)
+    }
+
+    /// Also records every plain `${NAME}` that expanded to nothing, so a later error can name the cause.
+    static func expand(_ text: String, lookup: (String) -> String?, empty: inout [EmptyExpansion])
+        throws(EnvExpansionError) -> String
+    {
         // Fast path: most files have no `$` at all.
         guard text.utf8.contains(UInt8(ascii: "$")) else { return text }
         let scalars = Array(text.unicodeScalars)
         var cursor = Cursor(line: 1, column: 1)
-        return try expand(scalars[...], cursor: &cursor, lookup: lookup)
+        var outputLine = 1
+        return try expand(scalars[...], cursor: &cursor, lookup: lookup, outputLine: &outputLine, empty: &empty)
     }
 
     /// Where the scanner is, to report `line:col`.
@@ -38,12 +60,22 @@ enum EnvExpander {
     private static func expand(
         _ text: ArraySlice<Unicode.Scalar>, cursor: inout Cursor, lookup: (String) -> String?
     ) throws(EnvExpansionError) -> String {
+        var line = 1
+        var ignored: [EmptyExpansion] = []
+        return try expand(text, cursor: &cursor, lookup: lookup, outputLine: &line, empty: &ignored)
+    }
+
+    private static func expand(
+        _ text: ArraySlice<Unicode.Scalar>, cursor: inout Cursor, lookup: (String) -> String?,
+        outputLine: inout Int, empty: inout [EmptyExpansion]
+    ) throws(EnvExpansionError) -> String {
         var out = String.UnicodeScalarView()
         var i = text.startIndex
         while i < text.endIndex {
             let scalar = text[i]
             guard scalar == "$", i + 1 < text.endIndex else {
                 out.append(scalar)
+                if scalar == "\n" { outputLine += 1 }
                 cursor.advance(over: scalar)
                 i += 1
                 continue
@@ -58,6 +90,13 @@ enum EnvExpander {
                 let close = try closingBrace(in: text, after: i + 2, start: start)
                 let body = text[(i + 2)..<close]
                 let value = try substitute(body, start: start, lookup: lookup)
+                if value.isEmpty, let name = plainName(body) {
+                    empty.append(
+                        EmptyExpansion(
+                            name: name, source: start, outputLine: outputLine, isSet: lookup(name) != nil,
+                            inComment: isInComment(text, at: i)))
+                }
+                outputLine += value.utf8.count { $0 == UInt8(ascii: "\n") }
                 out.append(contentsOf: value.unicodeScalars)
                 for s in text[i...close] { cursor.advance(over: s) }
                 i = close + 1
@@ -129,6 +168,36 @@ enum EnvExpander {
         // The default is itself expanded (`${A:-${B}}`); its column is after `${NAME:-`.
         var cursor = Cursor(line: start.line, column: start.column + 2 + (defaultStart - body.startIndex))
         return try expand(body[defaultStart...], cursor: &cursor, lookup: lookup)
+    }
+
+    /// Whether a `#` that starts a comment (at the line's start or after a blank, outside quotes) comes
+    /// before `index` on its line. One line cannot see a quoted scalar or block scalar that began earlier;
+    /// this only decides whether to warn.
+    private static func isInComment(_ text: ArraySlice<Unicode.Scalar>, at index: Int) -> Bool {
+        var start = index
+        while start > text.startIndex, text[start - 1] != "\n" { start -= 1 }
+        var quote: Unicode.Scalar?
+        var previous: Unicode.Scalar = " "
+        for k in start..<index {
+            let s = text[k]
+            if let q = quote {
+                if s == q { quote = nil }
+            } else if s == "\"" || s == "'" {
+                quote = s
+            } else if s == "#" && (previous == " " || previous == "\t") {
+                return true
+            }
+            previous = s
+        }
+        return false
+    }
+
+    /// `NAME` when the body of `${…}` is just a name (no default: an empty default is asked for).
+    private static func plainName(_ body: ArraySlice<Unicode.Scalar>) -> String? {
+        guard let first = body.first, isNameScalar(first, first: true),
+            body.allSatisfy({ isNameScalar($0, first: false) })
+        else { return nil }
+        return String(String.UnicodeScalarView(body))
     }
 
     private static func isNameScalar(_ s: Unicode.Scalar, first: Bool) -> Bool {

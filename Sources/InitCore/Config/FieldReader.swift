@@ -13,15 +13,12 @@ struct FieldReader {
         return text
     }
 
+    /// `true`/`false` (plain), and YAML 1.1's `yes/no/on/off/y/n` (any case form go-yaml knows, quoted or
+    /// not): go-yaml, process-compose's YAML library, accepts those for a boolean field and only there, so
+    /// `parent_only: no` means false while `restart: no` stays the policy `no`.
     mutating func bool(_ node: ConfigNode?, _ path: String) -> Bool? {
         guard let node, !node.isNull else { return nil }
-        if case .scalar(let text, .plain) = node.content, !node.hasStringTag {
-            switch text {
-            case "true", "True", "TRUE": return true
-            case "false", "False", "FALSE": return false
-            default: break
-            }
-        }
+        if let value = node.booleanValue { return value }
         return mismatch(node, path, "true or false")
     }
 
@@ -71,7 +68,8 @@ struct FieldReader {
         guard let text = string(node, path) else { return nil }
         if let value = allowed.first(where: { $0.rawValue == text }) { return value }
         let list = allowed.map(\.rawValue).joined(separator: ", ")
-        log.error("\(path): invalid value '\(text)'; valid values are: \(list)", at: node?.position)
+        let hint = NearestName.suggestion(for: text, among: allowed.map(\.rawValue)).map { " (did you mean '\($0)'?)" }
+        log.error("\(path): invalid value '\(text)'\(hint ?? ""); valid values are: \(list)", at: node?.position)
         return nil
     }
 
@@ -88,5 +86,25 @@ struct FieldReader {
             return nil
         }
         return Int(text)
+    }
+}
+
+extension ConfigNode {
+    /// The scalar read as a boolean field reads it (see `FieldReader.bool`); nil when it is not one.
+    var booleanValue: Bool? {
+        guard case .scalar(let text, let style) = content, !isNull else { return nil }
+        if style == .plain && !hasStringTag {
+            switch text {
+            case "true", "True", "TRUE": return true
+            case "false", "False", "FALSE": return false
+            default: break
+            }
+        }
+        // go-yaml's YAML 1.1 compatibility for typed bool fields applies to any scalar that resolved to a string.
+        switch text {
+        case "y", "Y", "yes", "Yes", "YES", "on", "On", "ON": return true
+        case "n", "N", "no", "No", "NO", "off", "Off", "OFF": return false
+        default: return nil
+        }
     }
 }

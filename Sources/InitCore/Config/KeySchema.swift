@@ -9,6 +9,8 @@ struct KeySchema {
     var unsupported: [String: String] = [:]
     /// Keys a user may plausibly put here by mistake → the key they meant.
     var hints: [String: String] = [:]
+    /// Keys that belong to another level (`readiness_probe` under `availability`) → where they go.
+    var misplaced: [String: String] = [:]
     /// `x-*` keys are extensions, ignored (the top-level `x-pcinit` is read separately).
     var allowsExtensions = true
 }
@@ -33,10 +35,25 @@ extension FieldReader {
                 continue
             }
             var message = "\(path): unknown key '\(key)'"
-            if let hint = schema.hints[key] { message += " (did you mean '\(hint)'?)" }
+            if let hint = schema.hints[key] {
+                message += " (did you mean '\(hint)'?)"
+            } else if let place = schema.misplaced[key] {
+                message += " (it belongs \(place))"
+            } else if let near = NearestName.suggestion(for: key, among: schema.knownKeys) {
+                message += " (did you mean '\(near)'?)"
+                // A misspelt block silently means the defaults of the block it was meant to be: say so.
+                if entry.value.entries != nil, !entries.contains(where: { $0.key == near }) {
+                    message += "; its settings are ignored, so '\(near)' keeps its defaults"
+                }
+            }
             log.strictError(message, at: entry.keyPosition)
         }
     }
+}
+
+extension KeySchema {
+    /// Every key this level knows, whatever pcinit does with it: what a typo is compared with.
+    var knownKeys: [String] { Array(supported) + Array(ignored.keys) + Array(unsupported.keys) }
 }
 
 extension ConfigNode {
@@ -46,8 +63,8 @@ extension ConfigNode {
         case .mapping(let entries): return entries.isEmpty
         case .sequence(let items): return items.isEmpty
         case .scalar(let text, let style):
-            if isNull { return true }
-            if style == .plain { return ["false", "False", "FALSE", "0"].contains(text) }
+            if isNull || booleanValue == false { return true }
+            if style == .plain { return text == "0" }
             return text.isEmpty
         }
     }
@@ -58,7 +75,7 @@ enum ConfigSchemas {
     static let project = KeySchema(
         supported: [
             "version", "name", "processes", "environment", "shell", "is_strict", "ordered_shutdown", "log_length",
-            "log_level", "disable_env_expansion", "extends",
+            "log_level", "disable_env_expansion", "extends", "vars", "env_cmds",
         ],
         ignored: [
             "is_tui_disabled": nil,
@@ -70,9 +87,7 @@ enum ConfigSchemas {
             "dot_env_vars": "computed by process-compose",
         ],
         unsupported: [
-            "vars": "Go templates are not rendered; write the values out or use ${VAR} expansion",
-            "env_cmds": "commands run to compute environment variables",
-            "mcp_server": "MCP server",
+            "mcp_server": "MCP server"
         ]
     )
 
@@ -82,11 +97,11 @@ enum ConfigSchemas {
             "availability", "success_exit_codes", "readiness_probe", "liveness_probe", "ready_log_line", "notify",
             "shutdown", "disabled", "is_disabled", "replicas", "is_daemon", "launch_timeout_seconds", "extends",
             "description", "user", "umask", "rlimits", "no_new_privileges", "log_location", "log_configuration",
-            "truncate_log",
+            "truncate_log", "vars", "is_template_disabled", "is_tty", "is_interactive", "is_foreground",
+            "is_elevated",
         ],
         ignored: [
             "namespace": nil,
-            "is_template_disabled": nil,
             "disable_ansi_colors": nil,
             "monitor_for": nil,
             "monitor_silence_threshold": nil,
@@ -98,14 +113,9 @@ enum ConfigSchemas {
             "original_config": "computed by process-compose",
         ],
         unsupported: [
-            "vars": "Go templates are not rendered; write the values out or use ${VAR} expansion",
             "schedule": "cron and interval jobs",
             "watch": "restart on file changes",
             "mcp": "MCP tools",
-            "is_tty": "running under a pseudo-terminal",
-            "is_interactive": "interactive terminal sessions",
-            "is_elevated": "sudo elevation",
-            "is_foreground": "TUI foreground processes",
         ],
         hints: [
             "restart": "availability.restart", "healthcheck": "readiness_probe", "readiness": "readiness_probe",
@@ -120,24 +130,38 @@ enum ConfigSchemas {
     static let availability = KeySchema(
         supported: [
             "restart", "backoff_seconds", "max_restarts", "exit_on_end", "exit_on_skipped", "max_backoff_seconds",
-        ]
+        ],
+        misplaced: processKeys(except: ["restart"])
     )
 
     static let shutdown = KeySchema(
         supported: ["command", "signal", "timeout_seconds", "parent_only"],
-        unsupported: ["send_keys": "keys written to a pseudo-terminal"]
+        unsupported: ["send_keys": "keys written to a pseudo-terminal"],
+        misplaced: processKeys(except: ["command"])
     )
 
     static let probe = KeySchema(
         supported: [
             "exec", "http_get", "tcp_socket", "tcp", "initial_delay_seconds", "period_seconds", "timeout_seconds",
             "success_threshold", "failure_threshold",
+        ],
+        misplaced: [
+            "command": "under 'exec:'", "host": "under 'http_get:' or 'tcp_socket:'",
+            "port": "under 'http_get:' or 'tcp_socket:'", "path": "under 'http_get:'", "scheme": "under 'http_get:'",
+            "url": "under 'http_get:'",
         ]
     )
 
+    /// A process-level key written inside one of the process's blocks.
+    private static func processKeys(except: Set<String>) -> [String: String] {
+        var result: [String: String] = [:]
+        for key in process.supported.subtracting(except) { result[key] = "directly under the process, one level up" }
+        return result
+    }
+
     static let execCheck = KeySchema(supported: ["command", "working_dir"])
     static let httpCheck = KeySchema(
-        supported: ["host", "port", "path", "scheme", "headers", "status_code"],
+        supported: ["host", "port", "path", "scheme", "headers", "status_code", "url"],
         ignored: ["num_port": "computed by process-compose from 'port'"]
     )
     static let tcpCheck = KeySchema(supported: ["host", "port"])

@@ -56,18 +56,30 @@ extension FieldReader {
             return node.isNull ? missing("\(path).command", at: key) : nil
         }
         _ = entries
+        let dir = string(node["working_dir"], "\(path).working_dir").map { ConfigPath.join(workingDirectory, $0) }
+        if let list = node["command"], case .sequence = list.content {
+            // The playbook's argv form; process-compose's exec.command is a string run by the shell.
+            guard let argv = stringList(list, "\(path).command") else { return nil }
+            guard !argv.isEmpty else { return missing("\(path).command", at: key) }
+            log.warning(
+                "\(path).command: a list is not process-compose's form (a string run by the shell); run as an argv "
+                    + "without a shell (the standard spelling: command: \(JSONValue.string(ShellWords.quote(argv)).rendered()))",
+                at: list.position)
+            return .execArguments(argv, workingDir: dir)
+        }
         guard let command = string(node["command"], "\(path).command"), !command.isEmpty else {
             return missing("\(path).command", at: key)
         }
-        let dir = string(node["working_dir"], "\(path).working_dir").map { ConfigPath.join(workingDirectory, $0) }
         return .exec(command: command, workingDir: dir)
     }
 
     private mutating func httpCheck(_ node: ConfigNode, _ path: String) -> ProbeConfig.Check? {
         guard mapping(node, path, schema: ConfigSchemas.httpCheck) != nil else { return nil }
-        let host = nonEmpty(string(node["host"], "\(path).host")) ?? "127.0.0.1"
-        let scheme = nonEmpty(string(node["scheme"], "\(path).scheme")) ?? "http"
-        var urlPath = nonEmpty(string(node["path"], "\(path).path")) ?? "/"
+        let url = httpURL(node, path)
+        if node["url"].map({ !$0.isNull }) ?? false, url == nil { return nil }
+        let host = nonEmpty(string(node["host"], "\(path).host")) ?? url?.host ?? "127.0.0.1"
+        let scheme = nonEmpty(string(node["scheme"], "\(path).scheme")) ?? url?.scheme ?? "http"
+        var urlPath = nonEmpty(string(node["path"], "\(path).path")) ?? url?.path ?? "/"
         if !urlPath.hasPrefix("/") { urlPath = "/" + urlPath }
         var valid = true
         if scheme != "http" {
@@ -76,12 +88,12 @@ extension FieldReader {
                 scheme == "https"
                 ? "\(path).scheme: 'https' is not supported by pcinit (no TLS); probe the plain-HTTP port or use tcp_socket"
                 : "\(path).scheme: invalid value '\(scheme)'; valid values are: http"
-            log.error(message, at: node["scheme"]?.position)
+            log.error(message, at: node["scheme"]?.position ?? node["url"]?.position)
             valid = false
         }
         // Without a port process-compose builds a URL without one, i.e. port 80.
         let portNode = node["port"]
-        let port = portNode.map { $0.isNull } ?? true ? 80 : self.port(portNode, "\(path).port")
+        let port = portNode.map { $0.isNull } ?? true ? (url?.port ?? 80) : self.port(portNode, "\(path).port")
         var headers: [String: String] = [:]
         if let entries = mapping(node["headers"], "\(path).headers", schema: nil) {
             for entry in entries {
@@ -113,7 +125,13 @@ extension FieldReader {
     mutating func port(_ node: ConfigNode?, _ path: String) -> Int? {
         guard let text = string(node, path) else { return nil }
         guard let value = Self.parseInt(text), (1...65535).contains(value) else {
-            log.error("\(path): invalid port '\(text)'; expected a number from 1 to 65535", at: node?.position)
+            var hint = ""
+            if text.hasPrefix("$"), text.dropFirst().first.map({ $0.isLetter || $0 == "_" }) == true {
+                // process-compose expands a bare $VAR when it reads the file; pcinit leaves it for the shell.
+                hint =
+                    " (pcinit expands ${NAME} when it reads the file but leaves a bare $NAME for the shell; write ${\(text.dropFirst())})"
+            }
+            log.error("\(path): invalid port '\(text)'; expected a number from 1 to 65535\(hint)", at: node?.position)
             return nil
         }
         return value

@@ -17,6 +17,9 @@ struct ProcessDraft {
     /// `env_file` variables then `environment`, in precedence order.
     var ownEnvironment: [(String, String)]
     var readinessMechanisms: [String]
+    /// Replicas whose templates render differently (`{{.PC_REPLICA_NUM}}`), one per replica in order;
+    /// nil when every replica is `service` with `ownEnvironment`.
+    var replicaVariants: [(service: ServiceConfig, ownEnvironment: [(String, String)])]?
 }
 
 /// What every process decoding needs from the project and the host.
@@ -69,6 +72,8 @@ extension FieldReader {
         service.shutdown = shutdown(node["shutdown"], "\(path).shutdown")
         service.disabled = disabled(node, path)
         service.isDaemon = bool(node["is_daemon"], "\(path).is_daemon") ?? false
+        _ = bool(node["is_template_disabled"], "\(path).is_template_disabled")
+        terminalKeys(node, path, into: &service)
         let launchTimeout = nonNegativeInt(node["launch_timeout_seconds"], "\(path).launch_timeout_seconds") ?? 0
         service.launchTimeout = .seconds(launchTimeout < 1 ? 5 : launchTimeout)
         service.process = processSettings(node, path, users: context.users, identity: context.identity)
@@ -107,7 +112,9 @@ extension FieldReader {
             case .scalar(let text, _):
                 fromCommand = text.isEmpty ? nil : .shell(text)
             case .sequence:
-                if let argv = stringList(commandNode, "\(path).command") {
+                if let inline = inlineShellCommand(commandNode, "\(path).command") {
+                    fromCommand = inline
+                } else if let argv = stringList(commandNode, "\(path).command") {
                     fromCommand = argv.isEmpty ? nil : .exec(argv)
                 }
             case .mapping:
@@ -150,17 +157,15 @@ extension FieldReader {
     private mutating func availability(_ node: ConfigNode?, _ path: String, maxBackoff: Duration) -> Availability {
         var result = Availability(maxBackoff: maxBackoff)
         guard let node, mapping(node, path, schema: ConfigSchemas.availability) != nil else { return result }
-        result.restart =
-            enumValue(
-                node["restart"], "\(path).restart", allowed: [RestartPolicy.no, .always, .onFailure, .exitOnFailure])
-            ?? .no
+        let (restart, retries) = restartPolicy(node, path)
+        result.restart = restart
         // process-compose waits max(backoff_seconds, 1).
         result.backoff = .seconds(max(nonNegativeInt(node["backoff_seconds"], "\(path).backoff_seconds") ?? 1, 1))
         if let seconds = nonNegativeInt(node["max_backoff_seconds"], "\(path).max_backoff_seconds") {
             result.maxBackoff = .seconds(max(seconds, 1))
         }
         if result.maxBackoff < result.backoff { result.maxBackoff = result.backoff }
-        result.maxRestarts = nonNegativeInt(node["max_restarts"], "\(path).max_restarts") ?? 0
+        result.maxRestarts = retries ?? nonNegativeInt(node["max_restarts"], "\(path).max_restarts") ?? 0
         result.exitOnEnd = bool(node["exit_on_end"], "\(path).exit_on_end") ?? false
         result.exitOnSkipped = bool(node["exit_on_skipped"], "\(path).exit_on_skipped") ?? false
         return result

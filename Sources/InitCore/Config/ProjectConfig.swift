@@ -161,6 +161,8 @@ public struct ProbeConfig: Sendable, Equatable {
     public enum Check: Sendable, Equatable {
         /// Run through the shell with the service's environment; `workingDir` nil means the service's.
         case exec(command: String, workingDir: String?)
+        /// `exec.command` written as a list: exec'd without a shell, like a list `command`.
+        case execArguments([String], workingDir: String?)
         case httpGet(host: String, port: Int, path: String, scheme: String, headers: [String: String], statusCode: Int)
         case tcp(host: String, port: Int)
     }
@@ -246,6 +248,8 @@ public struct ServiceConfig: Sendable, Equatable {
     public var process: ProcessSettings
     /// `log_location`: the service's lines also go to this file.
     public var logFile: LogFileConfig?
+    /// `is_tty`: stdout and stderr are one pseudo-terminal, relayed like a pipe (stdin stays /dev/null).
+    public var isTTY: Bool
 
     public init(
         name: String,
@@ -269,7 +273,8 @@ public struct ServiceConfig: Sendable, Equatable {
         launchTimeout: Duration = .seconds(5),
         file: String? = nil,
         process: ProcessSettings = .init(),
-        logFile: LogFileConfig? = nil
+        logFile: LogFileConfig? = nil,
+        isTTY: Bool = false
     ) {
         self.name = name
         self.baseName = baseName ?? name
@@ -293,6 +298,7 @@ public struct ServiceConfig: Sendable, Equatable {
         self.file = file
         self.process = process
         self.logFile = logFile
+        self.isTTY = isTTY
     }
 
     /// Whether `code` counts as a successful exit.

@@ -71,7 +71,8 @@ struct ServiceAssembly {
                 }
             }
             for (index, name) in (replicasOf[draft.service.name] ?? []).enumerated() {
-                var service = draft.service
+                let variant = draft.replicaVariants.flatMap { index < $0.count ? $0[index] : nil }
+                var service = variant?.service ?? draft.service
                 service.name = name
                 service.baseName = draft.service.name
                 service.replicaIndex = index
@@ -80,10 +81,10 @@ struct ServiceAssembly {
                 service.environment = ServiceEnvironment(
                     belowInherited: [("PC_PROC_NAME", draft.service.name), ("PC_REPLICA_NUM", String(index))]
                         + (draft.dotEnvDisabled ? [] : dotEnv),
-                    aboveInherited: (draft.service.process.user?.environment ?? []) + project.environment
-                        + draft.ownEnvironment
+                    aboveInherited: (service.process.user?.environment ?? []) + project.environment
+                        + (variant?.ownEnvironment ?? draft.ownEnvironment)
                 )
-                service.logFile = draft.service.logFile?.forReplica(index, of: draft.replicas)
+                service.logFile = (variant?.service ?? draft.service).logFile?.forReplica(index, of: draft.replicas)
                 services.append(service)
             }
         }

@@ -35,11 +35,15 @@ public struct YAMLNode: Sendable {
     public var location: SourceLocation
     /// An explicit tag such as `!!str`, if the source had one.
     public var tag: String?
+    /// A plain scalar that spans lines, as written (from its first character to its last): folding turned
+    /// its line breaks into spaces, and a reader that gives the lines a meaning needs them back.
+    public var sourceText: String?
 
-    public init(_ content: Content, location: SourceLocation, tag: String? = nil) {
+    public init(_ content: Content, location: SourceLocation, tag: String? = nil, sourceText: String? = nil) {
         self.content = content
         self.location = location
         self.tag = tag
+        self.sourceText = sourceText
     }
 }
 

@@ -158,7 +158,7 @@ extension YAMLParser {
         reset(to: afterCandidate)
         if let first = plainFirstLine {
             let text = continuePlain(first: first, parentIndent: parentIndent, flow: false)
-            node = YAMLNode(.scalar(text: text, style: .plain), location: start)
+            node = plainNode(text, first: first, at: start)
             countNode()
         }
         try expectEndOfLine(after: "'\(Self.displayName(of: node))'")

@@ -50,6 +50,7 @@ extension YAMLParser {
     /// holds a mapping key, leaving the position at the end of the last line taken.
     mutating func continuePlain(first: Range<Int>, parentIndent: Int, flow: Bool) -> String {
         var text: [UInt8]?
+        plainEnd = first.upperBound
         while true {
             let lineEnd = mark
             skipInlineBlanks()
@@ -92,6 +93,7 @@ extension YAMLParser {
                 text!.append(contentsOf: repeatElement(Byte.lineFeed, count: breaks - 1))
             }
             text!.append(contentsOf: bytes[chunk])
+            plainEnd = chunk.upperBound
         }
         if let text { return String(decoding: text, as: UTF8.self) }
         return String(decoding: bytes[first], as: UTF8.self)
@@ -108,6 +110,13 @@ extension YAMLParser {
         let first = scanPlainLine(flow: flow)
         let text = continuePlain(first: first, parentIndent: parentIndent, flow: flow)
         countNode()
-        return YAMLNode(.scalar(text: text, style: .plain), location: start)
+        return plainNode(text, first: first, at: start)
+    }
+
+    /// The node for a plain scalar `continuePlain` just read; one that spans lines keeps its source text.
+    func plainNode(_ text: String, first: Range<Int>, at start: SourceLocation) -> YAMLNode {
+        let source =
+            plainEnd > first.upperBound ? String(decoding: bytes[first.lowerBound..<plainEnd], as: UTF8.self) : nil
+        return YAMLNode(.scalar(text: text, style: .plain), location: start, sourceText: source)
     }
 }

@@ -36,6 +36,8 @@ struct YAMLParser {
     var deferredFlowError: YAMLError?
     /// What YAML 1.2 forbids but the reader accepts as libyaml does, in document order.
     var warnings: [YAMLWarning] = []
+    /// Where the last plain scalar `continuePlain` read ends (after its last line taken).
+    var plainEnd = 0
 
     init(text: String, file: String) {
         self.bytes = Array(text.utf8)

@@ -1,8 +1,9 @@
 import Glibc
 import InitCore
 
-/// An exec check: `[shell.command, shell.argument, command]` in its own process group, with the service's
-/// environment, user, umask and limits, stdio on /dev/null and no inherited fds. Success is exit status 0.
+/// An exec check: `[shell.command, shell.argument, command]` (or a list `exec.command` as written) in its own
+/// process group, with the service's environment, user, umask and limits, stdio on /dev/null and no inherited
+/// fds. Success is exit status 0.
 final class ExecCheck: RunningCheck {
     private let pid: pid_t
     /// Set once the reaper handed us the exit: from then on the pid (and group id) may belong to someone else.
@@ -17,7 +18,7 @@ final class ExecCheck: RunningCheck {
     /// Spawns the check's process; a spawn failure is reported as a failed check. Returns nil if nothing runs.
     static func start(
         runner: ProbeRunner,
-        command: String,
+        arguments: [String],
         environment: [String],
         workingDirectory: String?,
         process: ProcessSettings = .init(),
@@ -30,7 +31,7 @@ final class ExecCheck: RunningCheck {
         }
         defer { close(devNull) }
         var request = SpawnRequest(
-            arguments: [runner.shell.command, runner.shell.argument, command],
+            arguments: arguments,
             environment: environment,
             workingDirectory: workingDirectory
         )

@@ -114,12 +114,16 @@ public final class ProbeRunner {
         case .exec(let command, let probeWorkingDir):
             check = ExecCheck.start(
                 runner: self,
-                command: command,
+                arguments: [shell.command, shell.argument, command],
                 environment: environment,
                 workingDirectory: probeWorkingDir ?? workingDirectory,
                 process: process,
                 report: report
             )
+        case .execArguments(let arguments, let probeWorkingDir):
+            check = ExecCheck.start(
+                runner: self, arguments: arguments, environment: environment,
+                workingDirectory: probeWorkingDir ?? workingDirectory, process: process, report: report)
         case .tcp(let host, let port):
             check = TCPCheck.start(loop: loop, resolver: resolver, host: host, port: port, report: report)
         case .httpGet(let host, let port, let path, let scheme, let headers, let statusCode):

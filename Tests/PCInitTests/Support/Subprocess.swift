@@ -190,7 +190,8 @@ final class Subprocess: @unchecked Sendable {
                                 gid: 0,
                                 groups: nil,
                                 group_count: 0,
-                                no_new_privileges: 0
+                                no_new_privileges: 0,
+                                controlling_tty_fd: -1
                             )
                             var failedItem: Int32 = -1
                             return pci_spawn(&request, &child, &failedStep, &failedItem)
