@@ -9,4 +9,3 @@ public enum MonotonicClock {
         return Instant(nanoseconds: Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec))
     }
 }
-

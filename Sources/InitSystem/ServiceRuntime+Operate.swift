@@ -42,7 +42,7 @@ extension ServiceRuntime {
             fail(pending, code: ControlError.applicationError, "this pcinit cannot reload")
             return
         }
-        switch readConfig() {
+        switch readConfig([:]) {
         case .failed(let diagnostics):
             fail(
                 pending, code: ControlError.configInvalid,
@@ -53,6 +53,28 @@ extension ServiceRuntime {
             pendingControl[token] = pending
             post(.control(.reload(read.config, stopTimeout: read.stopTimeout), token: token))
         }
+    }
+
+    // MARK: - Scale
+
+    /// New replicas are made from the file's definition rendered for their index (templates such as
+    /// `{{.PC_REPLICA_NUM}}` differ per replica), so the files are read with the new count first.
+    func scale(_ pending: PendingControl, service: String, replicas: Int, token: ControlToken) {
+        var specs: [ServiceConfig] = []
+        if replicas > 0, let readConfig = settings.readConfig {
+            switch readConfig([service: replicas]) {
+            case .failed(let diagnostics):
+                fail(
+                    pending, code: ControlError.configInvalid,
+                    "cannot scale \(service): the config has errors now; nothing was changed:\n"
+                        + diagnostics.joined(separator: "\n"))
+                return
+            case .read(let read):
+                specs = read.config.services.filter { $0.baseName == service }
+            }
+        }
+        pendingControl[token] = pending
+        post(.control(.scale(service: service, replicas: replicas, specs: specs), token: token))
     }
 
     /// SIGHUP with `x-pcinit: {sighup: reload}`: the same reload, answered in the log.

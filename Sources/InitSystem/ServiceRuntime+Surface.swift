@@ -98,8 +98,12 @@ extension ServiceRuntime {
         nextControlToken += 1
         let pending = PendingControl(command: command, connection: connection, id: request.id)
         guard let order = command.order else {
-            // Only `reload` has no order of its own: the files are read here first.
-            reload(pending, token: token)
+            // `reload` and `scale` read the files here first; their orders carry what was read.
+            if case .scale(let service, let replicas) = command {
+                scale(pending, service: service, replicas: replicas, token: token)
+            } else {
+                reload(pending, token: token)
+            }
             return
         }
         pendingControl[token] = pending

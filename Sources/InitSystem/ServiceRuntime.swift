@@ -28,7 +28,8 @@ public final class ServiceRuntime {
         /// Re-reads the files pcinit was started with (same list or discovery, `.env`, `env_file` contents,
         /// relative paths against the starting directory) and applies the same precedence as at start; nil: no
         /// reload.
-        public var readConfig: (() -> ConfigReading)?
+        /// `replicas` replaces the file's replica counts by process name (`pcinit scale`).
+        public var readConfig: ((_ replicas: [String: Int]) -> ConfigReading)?
 
         public init(
             config: ProjectConfig,

@@ -62,8 +62,10 @@ enum ConfigMode {
         )
         settings.signalPolicy = SignalPolicy(hangupReloads: config.pcinit.sighup == .reload)
         let global = options.global
-        settings.readConfig = {
-            reread(files, global: global, workingDirectory: workingDirectory, envCommands: envCommands.cached)
+        settings.readConfig = { replicas in
+            reread(
+                files, global: global, workingDirectory: workingDirectory, envCommands: envCommands.cached,
+                replicas: replicas)
         }
         do {
             let runtime = try ServiceRuntime(settings: settings)
@@ -78,11 +80,12 @@ enum ConfigMode {
     /// started in, as pcinit itself now runs in /), with the same precedence for every setting as at start.
     static func reread(
         _ files: [String], global: GlobalOptions, workingDirectory: String,
-        envCommands: @escaping (EnvCommandRequest) -> EnvCommandResult
+        envCommands: @escaping (EnvCommandRequest) -> EnvCommandResult, replicas: [String: Int] = [:]
     ) -> ConfigReading {
-        let loader = ConfigLoader(
+        var loader = ConfigLoader(
             environment: ConfigCommand.environment(), workingDirectory: workingDirectory, readFile: FileSystem.read,
             runEnvCommand: envCommands, envFiles: global.envFiles.isEmpty ? nil : global.envFiles)
+        loader.replicaOverrides = replicas
         let result = loader.load(files: files)
         guard result.errors.isEmpty, let config = result.config else {
             return .failed(result.diagnostics.map(\.formatted))

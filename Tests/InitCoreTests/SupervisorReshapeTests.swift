@@ -90,7 +90,7 @@ import Testing
         h.beginAndSpawnAll()
         let webID = h.id("web")
         let webPID = h.status("web").pid
-        let actions = h.everything(.control(.scale(service: "web", replicas: 3), token: testToken), at: 1)
+        let actions = h.everything(.control(.scale(service: "web", replicas: 3, specs: []), token: testToken), at: 1)
         #expect(outcomes(actions) == ["web scaled from 1 to 3 (web is now web-0, adding web-1, adding web-2)"])
         #expect(actions.contains(.serviceRenamed(webID)))
         #expect(h.supervisor.service(named: "web-0") == webID)
@@ -107,10 +107,10 @@ import Testing
     @Test func scalingDownStopsTheHighestIndexFirstAndRemovesThemOnceDown() {
         var h = Harness([service("web")])
         h.beginAndSpawnAll()
-        h.everything(.control(.scale(service: "web", replicas: 3), token: testToken), at: 1)
+        h.everything(.control(.scale(service: "web", replicas: 3, specs: []), token: testToken), at: 1)
         for name in ["web-1", "web-2"] { h.spawned(name, at: 1) }
         let survivor = h.status("web-0").pid
-        let actions = h.everything(.control(.scale(service: "web", replicas: 1), token: testToken), at: 2)
+        let actions = h.everything(.control(.scale(service: "web", replicas: 1, specs: []), token: testToken), at: 2)
         #expect(
             outcomes(actions) == ["web scaled from 3 to 1 (stopping web-2, stopping web-1, web-0 is now web)"])
         let stopped = actions.compactMap { action -> Int32? in
@@ -126,18 +126,33 @@ import Testing
     @Test func scalingToZeroAndBackUsesTheTemplateAndKeepsPCInitRunning() {
         var h = Harness([service("web")])
         h.beginAndSpawnAll()
-        h.everything(.control(.scale(service: "web", replicas: 0), token: testToken), at: 1)
+        h.everything(.control(.scale(service: "web", replicas: 0, specs: []), token: testToken), at: 1)
         let gone = h.everything(.exited(h.id("web"), .signaled(15)), at: 2)
         #expect(!gone.contains { if case .exit = $0 { true } else { false } }, "nothing left, but pcinit waits")
-        let back = h.everything(.control(.scale(service: "web", replicas: 2), token: testToken), at: 3)
+        let back = h.everything(.control(.scale(service: "web", replicas: 2, specs: []), token: testToken), at: 3)
         #expect(outcomes(back) == ["web scaled from 0 to 2 (adding web-0, adding web-1)"])
         #expect(back.filter { if case .spawn = $0 { true } else { false } }.count == 2)
+    }
+
+    @Test func newReplicasTakeTheFilesRenderedDefinitionsWhenGiven() {
+        var h = Harness([service("web") { $0.command = .shell("serve --port 4040") }])
+        h.beginAndSpawnAll()
+        let rendered = (0..<2).map { index in
+            service("web-\(index)") {
+                $0.baseName = "web"
+                $0.replicaIndex = index
+                $0.command = .shell("serve --port 404\(index)")
+            }
+        }
+        h.everything(.control(.scale(service: "web", replicas: 2, specs: rendered), token: testToken), at: 1)
+        #expect(h.supervisor.spec(h.id("web-1")).command == .shell("serve --port 4041"))
+        #expect(h.supervisor.spec(h.id("web-0")).command == .shell("serve --port 4040"), "the running one is kept")
     }
 
     @Test func unknownNamesAreRefusedAndNothingChanges() {
         var h = Harness([service("web")])
         h.beginAndSpawnAll()
-        let scale = h.everything(.control(.scale(service: "nope", replicas: 2), token: testToken), at: 1)
+        let scale = h.everything(.control(.scale(service: "nope", replicas: 2, specs: []), token: testToken), at: 1)
         #expect(scale == [.reply("nope", false, "no service named nope")])
         let signal = h.everything(.control(.signal(service: "nope", signal: 1), token: testToken), at: 1)
         #expect(signal == [.reply("nope", false, "no service named nope")])
@@ -200,6 +215,21 @@ import Testing
         #expect(
             ServiceDefinition.changes(from: base, shell: .init(), to: changed, shell: .init()) == [
                 "command", "working_dir", "shutdown",
+            ])
+    }
+
+    @Test func howItsProcessesAreSetUpCounts() {
+        let base = service("a")
+        var changed = base
+        changed.process.user = ServiceUser(spec: "nobody", name: "nobody", uid: 65534, gid: 65534, groups: [], home: nil)
+        changed.process.umask = 0o027
+        changed.process.resourceLimits = [ResourceLimit(resource: .nofile, soft: 64, hard: 64)]
+        changed.process.noNewPrivileges = true
+        changed.isTTY = true
+        changed.logFile = LogFileConfig(path: "/tmp/a.log")
+        #expect(
+            ServiceDefinition.changes(from: base, shell: .init(), to: changed, shell: .init()) == [
+                "user", "umask", "rlimits", "no_new_privileges", "is_tty", "log_location",
             ])
     }
 

@@ -17,6 +17,8 @@ public struct ConfigLoader {
     public var groupPath = "/etc/group"
     /// pcinit's own uid:gid: when not root, `user` may only name pcinit's own account. nil: not checked.
     public var identity: ProcessIdentity?
+    /// `pcinit scale NAME=N`: replica counts that replace the file's, by process name.
+    public var replicaOverrides: [String: Int] = [:]
 
     public init(
         environment: [String: String], workingDirectory: String, readFile: @escaping (String) -> FileContents,
@@ -124,6 +126,7 @@ public struct ConfigLoader {
     ) -> ProcessDraft? {
         let (rendered, perReplica) = templates.render(entry, replica: 0, log: &reader.log)
         guard var draft = reader.process(name: entry.key, entry: rendered, context: context) else { return nil }
+        if let count = replicaOverrides[entry.key] { draft.replicas = count }
         guard perReplica, draft.replicas > 1 else { return draft }
         var variants = [(draft.service, draft.ownEnvironment)]
         for replica in 1..<draft.replicas {

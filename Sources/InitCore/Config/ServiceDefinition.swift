@@ -23,6 +23,12 @@ public enum ServiceDefinition {
         note("is_daemon", old.isDaemon != new.isDaemon)
         note("launch_timeout", old.launchTimeout != new.launchTimeout)
         note("disabled", old.disabled != new.disabled)
+        note("user", old.process.user != new.process.user)
+        note("umask", old.process.umask != new.process.umask)
+        note("rlimits", old.process.resourceLimits != new.process.resourceLimits)
+        note("no_new_privileges", old.process.noNewPrivileges != new.process.noNewPrivileges)
+        note("is_tty", old.isTTY != new.isTTY)
+        note("log_location", old.logFile != new.logFile)
         return changed
     }
 

@@ -46,15 +46,15 @@ public enum ControlCommand: Equatable, Sendable {
         }
     }
 
-    /// What the supervisor is asked: the one mapping from verbs to its event. `reload` is nil: the shell reads
-    /// the files first (`ControlOrder.reload` carries what it read).
+    /// What the supervisor is asked: the one mapping from verbs to its event. `reload` and `scale` are nil: the
+    /// shell reads the files first (the order carries what it read).
     public var order: ControlOrder? {
         switch self {
         case .status, .logs, .events: .query
         case .start(let names): .start(names)
         case .stop(let names): .stop(names)
         case .restart(let names): .restart(names)
-        case .scale(let service, let replicas): .scale(service: service, replicas: replicas)
+        case .scale: nil
         case .signal(let service, let signal): .signal(service: service, signal: signal)
         case .down: .down
         case .reload: nil
@@ -69,7 +69,9 @@ public enum ControlOrder: Equatable, Sendable {
     case start([String])
     case stop([String])
     case restart([String])
-    case scale(service: String, replicas: Int)
+    /// `specs`: the file's definitions of every replica at that count, rendered (templates such as
+    /// `{{.PC_REPLICA_NUM}}` differ per replica); empty: new replicas copy the first one's.
+    case scale(service: String, replicas: Int, specs: [ServiceConfig])
     case signal(service: String, signal: Int32)
     /// The same stop as SIGTERM; a second one while stopping escalates like a second SIGTERM.
     case down

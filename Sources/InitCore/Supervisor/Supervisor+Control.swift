@@ -21,8 +21,8 @@ extension Supervisor {
             for name in names { controlRestart(name, now: now) }
         case .signal(let name, let signal):
             controlSignal(name, signal)
-        case .scale(let name, let replicas):
-            scale(name, to: replicas, now: now)
+        case .scale(let name, let replicas, let specs):
+            scale(name, to: replicas, specs: specs, now: now)
         case .reload(let config, let stopTimeout):
             guard case .running = phase else {
                 controlReply = .controlReply(

@@ -5,7 +5,7 @@ extension Supervisor {
 
     /// Replicas that stay keep running, with their pid, even if their name changes (`web` → `web-0`); new ones
     /// start when their dependencies allow; extra ones stop, highest index first. Dependents follow the new set.
-    mutating func scale(_ base: String, to count: Int, now: Instant) {
+    mutating func scale(_ base: String, to count: Int, specs: [ServiceConfig] = [], now: Instant) {
         guard case .running = phase else {
             reply(base, false, isStopping ? "pcinit is stopping" : "pcinit has not started its services yet")
             return
@@ -31,7 +31,8 @@ extension Supervisor {
         }
         let takesPart = current.first.map { records[$0].takesPart } ?? !template.disabled
         for index in current.count..<max(count, current.count) where index < count {
-            let spec = Self.replica(of: template, index: index, name: names[index])
+            let fromFile = specs.first { $0.baseName == base && $0.name == names[index] }
+            let spec = fromFile ?? Self.replica(of: template, index: index, name: names[index])
             let id = add(spec, takingPart: takesPart, now: now)
             words.append("adding \(records[id].name)")
         }

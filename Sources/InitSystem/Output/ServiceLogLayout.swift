@@ -52,7 +52,8 @@ public final class ServiceLogLayout {
     /// without the prefix, with the time if `log_timestamps`, or as JSON objects.
     func file(_ id: ServiceID, _ config: LogFileConfig?, name: String, _ stream: Stream) -> LogRelay.FileOutput? {
         guard let config else { return nil }
-        let sink = files[id] ?? LogFileSink(config: config)
+        // A reload that changed `log_location` or its rotation gets a new file; the old one closes with its relays.
+        let sink = files[id].flatMap { $0.config == config ? $0 : nil } ?? LogFileSink(config: config)
         files[id] = sink
         let style: LineRenderer.Style =
             Log.format == .json ? .json : .text(timestamps: Log.timestamps, keepPrefix: false)

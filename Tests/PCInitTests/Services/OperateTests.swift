@@ -131,6 +131,25 @@ struct OperateTests {
         #expect(try await run.wait(timeout: .seconds(15)).status == 0)
     }
 
+    @Test func scaledReplicasAreRenderedForTheirIndex() async throws {
+        let project = try ServiceProject(
+            "scaletemplate",
+            """
+            processes:
+              web:
+                command: 'echo "port 80{{.PC_REPLICA_NUM}}" >> {dir}/ports; \(Snippet.idle)'
+            """)
+        let run = try await Self.start(project)
+        defer { run.stop() }
+        #expect(await run.waitForLines("ports", count: 1))
+        let up = try await Self.cli(project, ["scale", "web=3"])
+        #expect(up.status == 0, "\(up)")
+        #expect(await run.waitForLines("ports", count: 3), "\(run.transcript)")
+        #expect(project.lines("ports").sorted() == ["port 800", "port 801", "port 802"])
+        run.send(SIGTERM)
+        #expect(try await run.wait(timeout: .seconds(15)).status == 0)
+    }
+
     @Test func eventsSeeEveryTransitionOfARestartAndEndWhenPCInitExits() async throws {
         let project = try ServiceProject(
             "events",
