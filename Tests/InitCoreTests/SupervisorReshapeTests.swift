@@ -221,7 +221,8 @@ import Testing
     @Test func howItsProcessesAreSetUpCounts() {
         let base = service("a")
         var changed = base
-        changed.process.user = ServiceUser(spec: "nobody", name: "nobody", uid: 65534, gid: 65534, groups: [], home: nil)
+        changed.process.user = ServiceUser(
+            spec: "nobody", name: "nobody", uid: 65534, gid: 65534, groups: [], home: nil)
         changed.process.umask = 0o027
         changed.process.resourceLimits = [ResourceLimit(resource: .nofile, soft: 64, hard: 64)]
         changed.process.noNewPrivileges = true
