@@ -12,7 +12,7 @@ public final class EventLoop {
 
     private let epollFD: Int32
     private var watches: [UInt64: (fd: Int32, handler: FDHandler)] = [:]
-    private var timers: [UInt64: (deadline: Instant, action: () -> Void)] = [:]
+    private var timers = DeadlineQueue<() -> Void>()
     private var nextID: UInt64 = 1
     /// False once `stop()` was called, even before `run()`.
     private var running = true
@@ -51,11 +51,11 @@ public final class EventLoop {
     public func schedule(at deadline: Instant, _ action: @escaping () -> Void) -> Timer {
         let id = nextID
         nextID += 1
-        timers[id] = (deadline, action)
+        timers.insert(action, at: deadline, id: id)
         return Timer(id: id)
     }
 
-    public func cancel(_ timer: Timer) { timers.removeValue(forKey: timer.id) }
+    public func cancel(_ timer: Timer) { timers.remove(id: timer.id) }
 
     public func stop() { running = false }
 
@@ -81,22 +81,19 @@ public final class EventLoop {
         }
     }
 
+    /// Fires the timers due when it starts, earliest first, and then returns to epoll even if firing them took
+    /// long enough for more to fall due: a burst of timers (hundreds of restarts after the same backoff) must
+    /// not keep the loop from reaping or answering. What is due by then fires after the next epoll_wait(0).
     private func runDueTimers() {
-        while running {
-            let now = MonotonicClock.now()
-            guard
-                let (id, entry) = timers.filter({ $0.value.deadline <= now }).min(by: {
-                    $0.value.deadline < $1.value.deadline
-                })
-            else { return }
-            timers.removeValue(forKey: id)
-            entry.action()
+        let now = MonotonicClock.now()
+        while running, let (_, action) = timers.popDue(at: now) {
+            action()
         }
     }
 
     /// -1 (sleep until an fd is ready) when no timer is pending.
     private func waitTimeoutMilliseconds() -> Int32 {
-        guard let earliest = timers.values.map(\.deadline).min() else { return -1 }
+        guard let earliest = timers.nextDeadline() else { return -1 }
         let wait = (earliest - MonotonicClock.now()).millisecondsRoundedUp
         return Int32(clamping: wait)
     }

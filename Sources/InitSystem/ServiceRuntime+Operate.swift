@@ -157,12 +157,17 @@ extension ServiceRuntime {
     func publish(_ event: ServiceEvent, baseName: String) {
         guard !eventFollowers.isEmpty || healthServer?.hasEventSubscribers == true else { return }
         let json = event.json
+        // Rendered once for every follower, not once per follower.
+        var line: String?
         for follower in eventFollowers where ServiceEvent.wanted(event.name, baseName: baseName, by: follower.names) {
-            follower.connection.notify(method: ServiceEvent.notificationMethod, params: json) { queued in
+            if line == nil {
+                line = ControlMessage.notification(method: ServiceEvent.notificationMethod, params: json).line
+            }
+            follower.connection.notify(line: line!) { queued in
                 "events: dropped, \(queued) bytes behind (a subscriber must keep reading)"
             }
         }
-        healthServer?.publishEvent(json.rendered())
+        if healthServer?.hasEventSubscribers == true { healthServer?.publishEvent(json.rendered()) }
     }
 
     /// The last event of a service a reload or scale removed (the supervisor has forgotten it by now).

@@ -12,34 +12,71 @@ public struct ServiceID: Hashable, Comparable, Sendable, CustomStringConvertible
 }
 
 /// The supervisor's records in display order (config order, services added later at the end), addressed by id.
+/// Ids are issued in increasing order and records are only ever appended, so display order is id order and an id
+/// is found by binary search: no hashing on a path that runs several times per service for every event.
 struct ServiceTable: Sendable, Sequence {
     private var storage: [ServiceRecord] = []
-    private var slots: [ServiceID: Int] = [:]
+
+    private func slot(of id: ServiceID) -> Int? {
+        var low = 0
+        var high = storage.count
+        while low < high {
+            let middle = (low + high) / 2
+            let found = storage[middle].id
+            if found == id { return middle }
+            if found < id { low = middle + 1 } else { high = middle }
+        }
+        return nil
+    }
 
     /// Ids in display order.
     var ids: [ServiceID] { storage.map(\.id) }
 
     var count: Int { storage.count }
 
-    func contains(_ id: ServiceID) -> Bool { slots[id] != nil }
+    func contains(_ id: ServiceID) -> Bool { slot(of: id) != nil }
+
+    /// Positions in display order, for loops that read a few fields of every record: `self[position:]` lends the
+    /// record, where iterating the table (a Sequence) copies each one.
+    var positions: Range<Int> { storage.indices }
+
+    subscript(position position: Int) -> ServiceRecord {
+        _read { yield storage[position] }
+    }
 
     /// The record of a known service. Callers check `contains` first where an id may be stale.
     subscript(id: ServiceID) -> ServiceRecord {
-        get { storage[slots[id]!] }
-        _modify { yield &storage[slots[id]!] }
+        // `_read`, not `get`: reading one field (`records[id].state`) must not copy the whole record, which holds
+        // the service's definition (this runs several times per service per event).
+        _read { yield storage[slot(of: id)!] }
+        _modify { yield &storage[slot(of: id)!] }
     }
 
-    func id(named name: String) -> ServiceID? { storage.first { $0.name == name }?.id }
+    func id(named name: String) -> ServiceID? {
+        storage.indices.first { storage[$0].name == name }.map { storage[$0].id }
+    }
+
+    /// The states of the services that take part in the run, in display order, without copying their records.
+    var statesTakingPart: [ServiceState] {
+        var states: [ServiceState] = []
+        states.reserveCapacity(storage.count)
+        // The stored `state` only (`takesPart` is `state != .disabled`): a computed property of an element can
+        // make the optimizer copy the whole record first.
+        for index in storage.indices {
+            let state = storage[index].state
+            if state != .disabled { states.append(state) }
+        }
+        return states
+    }
 
     mutating func append(_ record: ServiceRecord) {
-        slots[record.id] = storage.count
+        precondition(storage.last.map { $0.id < record.id } ?? true, "service ids are appended in increasing order")
         storage.append(record)
     }
 
     mutating func remove(_ id: ServiceID) {
-        guard let slot = slots.removeValue(forKey: id) else { return }
+        guard let slot = slot(of: id) else { return }
         storage.remove(at: slot)
-        for index in slot..<storage.count { slots[storage[index].id] = index }
     }
 
     func makeIterator() -> IndexingIterator<[ServiceRecord]> { storage.makeIterator() }

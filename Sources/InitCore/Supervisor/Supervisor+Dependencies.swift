@@ -121,12 +121,13 @@ extension Supervisor {
     /// Config mode: when every service of the run has ended on its own, exit (0 if all completed).
     /// A service stopped over the control socket keeps pcinit up: it may be started again.
     mutating func exitIfAllFinished() {
-        let taking = records.filter(\.takesPart)
-        guard taking.allSatisfy({ $0.state.isFinal && $0.state != .stopped }) else { return }
+        // Runs after every event: the states only, never copies of the records.
+        let states = records.statesTakingPart
+        guard states.allSatisfy({ $0.isFinal && $0 != .stopped }) else { return }
         // Scaled or reloaded down to nothing: pcinit waits for the next change (or a stop).
-        guard !(taking.isEmpty && reshaped) else { return }
-        let code = ExitCodePolicy.codeWhenAllFinished(taking.map(\.state))
-        log(taking.isEmpty ? "no services to run" : "all services finished")
+        guard !(states.isEmpty && reshaped) else { return }
+        let code = ExitCodePolicy.codeWhenAllFinished(states)
+        log(states.isEmpty ? "no services to run" : "all services finished")
         phase = .exited(code: code)
         output.append(.exit(code: code))
     }

@@ -167,12 +167,20 @@ public struct Supervisor: Sendable {
             if earliest.map({ instant < $0 }) ?? true { earliest = instant }
         }
         if case .stopping(let stop) = phase, !stop.killedEverything { consider(stop.killEverythingAt) }
-        for record in records {
-            if record.state == .restarting { consider(record.restartAt) }
-            if let stop = record.stop, !stop.killSent, record.pid != nil { consider(stop.killAt) }
-            if record.isProbing {
-                for schedule in [record.readinessProbe, record.livenessProbe] {
-                    if let schedule, !schedule.checkInFlight { consider(schedule.nextCheckAt) }
+        // After every event: fields read in place, never a copy of a record (they hold the whole definition).
+        for position in records.positions {
+            if records[position: position].state == .restarting { consider(records[position: position].restartAt) }
+            if let killAt = records[position: position].stop.flatMap({ $0.killSent ? nil : $0.killAt }),
+                records[position: position].pid != nil
+            {
+                consider(killAt)
+            }
+            if records[position: position].isProbing {
+                if let schedule = records[position: position].readinessProbe, !schedule.checkInFlight {
+                    consider(schedule.nextCheckAt)
+                }
+                if let schedule = records[position: position].livenessProbe, !schedule.checkInFlight {
+                    consider(schedule.nextCheckAt)
                 }
             }
         }

@@ -78,6 +78,11 @@ public final class ControlConnection {
     /// `lastWords`, the dropped peer gets one last `dropped` notification saying why (in place of what it did
     /// not read), and the connection closes once that is out, or after a second at most.
     public func notify(method: String, params: JSONValue, lastWords: ((Int) -> String)? = nil) {
+        notify(line: ControlMessage.notification(method: method, params: params).line, lastWords: lastWords)
+    }
+
+    /// The same with the line already rendered: an event goes to every follower as the same bytes.
+    public func notify(line: String, lastWords: ((Int) -> String)? = nil) {
         guard isOpen, !dropping else { return }
         if queuedBytes > limits.maxQueuedBytes {
             Log.debug("control: dropping a client that stopped reading (\(queuedBytes) bytes queued)")
@@ -88,7 +93,7 @@ public final class ControlConnection {
             dropWithLastWords(lastWords(queuedBytes))
             return
         }
-        send(.notification(method: method, params: params))
+        send(line: line)
     }
 
     private func dropWithLastWords(_ message: String) {
@@ -223,10 +228,12 @@ public final class ControlConnection {
         if outstanding > 0 { outstanding -= 1 }
     }
 
-    private func send(_ message: ControlMessage) {
+    private func send(_ message: ControlMessage) { send(line: message.line) }
+
+    private func send(line: String) {
         guard isOpen else { return }
         let wasEmpty = queuedBytes == 0
-        output.append(contentsOf: message.line.utf8)
+        output.append(contentsOf: line.utf8)
         if wasEmpty { flush() } else { updateInterest() }
         finishIfDone()
     }
