@@ -62,6 +62,9 @@ final class DedicatedThreadExecutor: TaskExecutor, @unchecked Sendable {
         let thread = Thread { [self] in
             while let job = next() { job.runSynchronously(on: asUnownedTaskExecutor()) }
         }
+        // The nesting-cap tests recurse 512 levels deep; a debug build under AddressSanitizer needs ~8 MB for
+        // that, more than a pool thread's stack (pcinit's own main thread has 8 MB and release frames are small).
+        thread.stackSize = 64 << 20
         thread.name = name
         thread.start()
     }
