@@ -36,20 +36,22 @@ struct ServiceTable: Sendable, Sequence {
 
     func contains(_ id: ServiceID) -> Bool { slot(of: id) != nil }
 
-    /// Positions in display order, for loops that read a few fields of every record: `self[position:]` lends the
-    /// record, where iterating the table (a Sequence) copies each one.
+    /// Positions in display order, for loops that read a few fields of every record (`self[position:].state`),
+    /// where iterating the table (a Sequence) makes a copy of each record.
     var positions: Range<Int> { storage.indices }
 
-    subscript(position position: Int) -> ServiceRecord {
-        _read { yield storage[position] }
-    }
+    subscript(position position: Int) -> ServiceRecord { storage[position] }
 
     /// The record of a known service. Callers check `contains` first where an id may be stale.
     subscript(id: ServiceID) -> ServiceRecord {
-        // `_read`, not `get`: reading one field (`records[id].state`) must not copy the whole record, which holds
-        // the service's definition (this runs several times per service per event).
-        _read { yield storage[slot(of: id)!] }
-        _modify { yield &storage[slot(of: id)!] }
+        // A plain `get`, inlined where a field is read. A `_read` coroutine here (to lend the record instead)
+        // made Swift 6.3.1 corrupt memory: `Supervisor.reload` crashed in "outlined destroy of ServiceConfig" in
+        // about 1 run of 4 of SupervisorReshapeTests, in debug and release builds, and never with `get`.
+        get { storage[slot(of: id)!] }
+        _modify {
+            let slot = slot(of: id)!
+            yield &storage[slot]
+        }
     }
 
     func id(named name: String) -> ServiceID? {
@@ -60,11 +62,11 @@ struct ServiceTable: Sendable, Sequence {
     var statesTakingPart: [ServiceState] {
         var states: [ServiceState] = []
         states.reserveCapacity(storage.count)
-        // The stored `state` only (`takesPart` is `state != .disabled`): a computed property of an element can
+        // The stored `state` only (`takesPart` is `!state.isOutOfRun`): a computed property of an element can
         // make the optimizer copy the whole record first.
         for index in storage.indices {
             let state = storage[index].state
-            if state != .disabled { states.append(state) }
+            if !state.isOutOfRun { states.append(state) }
         }
         return states
     }
