@@ -16,9 +16,10 @@ enum ConfigCommand {
 
     /// Loads and validates; prints every diagnostic to stderr. nil when there was an error. `envCommands` runs
     /// `env_cmds`; without it (a quiet look at the config for `status` or `--check`) they are not run.
+    /// `parsed`: keeps the parsed files for the reloads to come.
     static func load(
         _ files: [String], global: GlobalOptions, envCommands: ((EnvCommandRequest) -> EnvCommandResult)?,
-        quiet: Bool = false
+        quiet: Bool = false, parsed: ParsedConfigFiles? = nil
     ) -> ProjectConfig? {
         var loader = ConfigLoader(
             environment: environment(),
@@ -29,6 +30,7 @@ enum ConfigCommand {
         )
         loader.identity = ProcessIdentity(uid: geteuid(), gid: getegid())
         let result = loader.load(files: files)
+        parsed?.cache = result.documentCache
         if quiet { return result.config }
         if let config = result.config { LogOptions.apply(config.pcinit) }
         for diagnostic in result.diagnostics {

@@ -7,7 +7,11 @@ import InitSystem
 enum ConfigMode {
     static func run(_ options: RunOptions, files: [String], signals: InheritedSignals) -> Int32 {
         let envCommands = EnvCommandCache(signals: signals)
-        guard let config = ConfigCommand.load(files, global: options.global, envCommands: envCommands.run) else {
+        let parsed = ParsedConfigFiles()
+        guard
+            let config = ConfigCommand.load(
+                files, global: options.global, envCommands: envCommands.run, parsed: parsed)
+        else {
             return 2
         }
         if ProcessEnvironment.value("PCINIT_LOG_LEVEL") == nil, let name = config.pcinit.logLevel,
@@ -65,7 +69,7 @@ enum ConfigMode {
         settings.readConfig = { replicas in
             reread(
                 files, global: global, workingDirectory: workingDirectory, envCommands: envCommands.cached,
-                replicas: replicas)
+                replicas: replicas, parsed: parsed)
         }
         do {
             let runtime = try ServiceRuntime(settings: settings)
@@ -80,13 +84,17 @@ enum ConfigMode {
     /// started in, as pcinit itself now runs in /), with the same precedence for every setting as at start.
     static func reread(
         _ files: [String], global: GlobalOptions, workingDirectory: String,
-        envCommands: @escaping (EnvCommandRequest) -> EnvCommandResult, replicas: [String: Int] = [:]
+        envCommands: @escaping (EnvCommandRequest) -> EnvCommandResult, replicas: [String: Int] = [:],
+        parsed: ParsedConfigFiles
     ) -> ConfigReading {
         var loader = ConfigLoader(
             environment: ConfigCommand.environment(), workingDirectory: workingDirectory, readFile: FileSystem.read,
             runEnvCommand: envCommands, envFiles: global.envFiles.isEmpty ? nil : global.envFiles)
         loader.replicaOverrides = replicas
+        loader.documentCache = parsed.cache
         let result = loader.load(files: files)
+        // A failed read keeps the last good trees: the next reload of the fixed file finds them.
+        if result.errors.isEmpty { parsed.cache = result.documentCache }
         guard result.errors.isEmpty, let config = result.config else {
             return .failed(result.diagnostics.map(\.formatted))
         }

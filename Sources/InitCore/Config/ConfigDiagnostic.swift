@@ -110,6 +110,8 @@ public struct ConfigLoadResult: Sendable {
     public var config: ProjectConfig?
     /// Errors and warnings, ordered by file and position.
     public var diagnostics: [ConfigDiagnostic]
+    /// The files' parsed trees, for the next load of the same files (`ConfigLoader.documentCache`).
+    public var documentCache = ConfigDocumentCache()
 
     public init(config: ProjectConfig?, diagnostics: [ConfigDiagnostic]) {
         self.config = config

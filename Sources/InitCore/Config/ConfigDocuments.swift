@@ -10,6 +10,9 @@ struct ConfigDocuments {
     var emptyExpansions: [(file: String, expansion: EmptyExpansion)] = []
     /// Each file's text as it was parsed (expanded unless disable_env_expansion), by display name.
     var parsedTexts: [String: String] = [:]
+    /// The previous load's trees (reused where a file's text is the same) and this load's, for the next one.
+    var previous = ConfigDocumentCache()
+    var parsed = ConfigDocumentCache()
 
     /// `origin`: the `extends:` that asked for this file, where a missing file is reported.
     mutating func load(
@@ -100,7 +103,24 @@ struct ConfigDocuments {
 
     /// `emptyExpansions`: a YAML error on a line where a `${VAR}` came out empty names it, since the cause
     /// is then the environment, not the text the user sees.
-    private func parseYAML(
+    private mutating func parseYAML(
+        _ text: String, file: String, emptyExpansions: [EmptyExpansion], log: inout DiagnosticLog
+    ) -> ConfigNode? {
+        if let hit = previous.document(file: file, text: text) {
+            log.append(contentsOf: hit.log)
+            parsed.documents[file] = hit
+            return hit.root
+        }
+        var fresh = DiagnosticLog()
+        let root = parseYAMLAfresh(text, file: file, emptyExpansions: emptyExpansions, log: &fresh)
+        if let root, !fresh.items.contains(where: { $0.severity == .error }) {
+            parsed.documents[file] = ConfigDocumentCache.Document(text: text, root: root, log: fresh)
+        }
+        log.append(contentsOf: fresh)
+        return root
+    }
+
+    private func parseYAMLAfresh(
         _ text: String, file: String, emptyExpansions: [EmptyExpansion], log: inout DiagnosticLog
     ) -> ConfigNode? {
         let document: YAMLNode?

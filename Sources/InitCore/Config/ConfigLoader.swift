@@ -19,6 +19,8 @@ public struct ConfigLoader {
     public var identity: ProcessIdentity?
     /// `pcinit scale NAME=N`: replica counts that replace the file's, by process name.
     public var replicaOverrides: [String: Int] = [:]
+    /// The previous load's parsed files (`ConfigLoadResult.documentCache`): a reload reuses what did not change.
+    public var documentCache = ConfigDocumentCache()
 
     public init(
         environment: [String: String], workingDirectory: String, readFile: @escaping (String) -> FileContents,
@@ -45,6 +47,7 @@ public struct ConfigLoader {
         let lookup: (String) -> String? = { dotEnvValues[$0] ?? environment[$0] }
 
         var documents = ConfigDocuments(readFile: readFile, lookup: lookup)
+        documents.previous = documentCache
         let explicit = Set(files.map { ConfigPath.join(workingDirectory, $0) })
         var roots: [ConfigNode] = []
         for file in files {
@@ -52,7 +55,7 @@ public struct ConfigLoader {
                 display: file, absolute: ConfigPath.join(workingDirectory, file), explicit: explicit, chain: [],
                 log: &log)
         }
-        guard var merged = roots.first else { return finish(nil, log, order: documents.loadedFiles) }
+        guard var merged = roots.first else { return finish(nil, log, order: documents.loadedFiles, documents) }
         for root in roots.dropFirst() { merged = ConfigMerge.mergeProject(merged, root) }
 
         var reader = FieldReader(log: log)
@@ -102,7 +105,7 @@ public struct ConfigLoader {
             files: documents.loadedFiles,
             name: project.name
         )
-        return finish(config, reader.log, order: documents.loadedFiles)
+        return finish(config, reader.log, order: documents.loadedFiles, documents)
     }
 
     /// `-e` files when given (relative to the working directory, required), else the optional `.env` next to
@@ -174,7 +177,9 @@ public struct ConfigLoader {
     }
 
     /// Diagnostics ordered by file (in load order), then line and column; `config` dropped on error.
-    private func finish(_ config: ProjectConfig?, _ log: DiagnosticLog, order: [String]) -> ConfigLoadResult {
+    private func finish(
+        _ config: ProjectConfig?, _ log: DiagnosticLog, order: [String], _ documents: ConfigDocuments
+    ) -> ConfigLoadResult {
         var rank: [String: Int] = [:]
         for (i, file) in order.enumerated() where rank[file] == nil { rank[file] = i }
         let sorted = log.items.enumerated().sorted { a, b in
@@ -188,6 +193,8 @@ public struct ConfigLoader {
             )
             return ka < kb
         }.map(\.element)
-        return ConfigLoadResult(config: log.hasErrors ? nil : config, diagnostics: sorted)
+        var result = ConfigLoadResult(config: log.hasErrors ? nil : config, diagnostics: sorted)
+        result.documentCache = documents.parsed
+        return result
     }
 }
