@@ -80,7 +80,8 @@ struct ProcessUsageReaderTests {
     @Test func readsThisProcess() throws {
         let usage = try #require(ProcessUsageReader.read(getpid()))
         #expect(
-            ProcessUsageReader.measured(usage).residentBytes > 1024 * 1024, "a test process has more than 1 MB resident")
+            ProcessUsageReader.measured(usage).residentBytes > 1024 * 1024, "a test process has more than 1 MB resident"
+        )
         #expect(ProcessUsageReader.read(-5) == nil)
     }
 

@@ -48,7 +48,8 @@ extension HealthReport {
         out.family(
             "pcinit_service_cpu_seconds_total", .counter,
             "CPU time of the service's process group (user and system, with the children its members waited for).",
-            services.compactMap { service in service.usage.map { Sample(service: service.name, number($0.cpuSeconds)) } })
+            services.compactMap { service in service.usage.map { Sample(service: service.name, number($0.cpuSeconds)) }
+            })
         out.family(
             "pcinit_service_memory_rss_bytes", .gauge, "Resident memory of the service's process group, summed.",
             services.compactMap { service in
@@ -64,7 +65,9 @@ extension HealthReport {
         out.family("pcinit_ready", .gauge, "1 when every service is ready and no stop has begun.", ready ? "1" : "0")
         out.family("pcinit_stopping", .gauge, "1 once pcinit has begun to stop.", stopping ? "1" : "0")
         out.family("pcinit_reaped_children_total", .counter, "Child processes reaped by pcinit.", String(reapedTotal))
-        out.family("pcinit_build_info", .gauge, "Always 1; the label says which pcinit this is.", [Sample([("version", version)], "1")])
+        out.family(
+            "pcinit_build_info", .gauge, "Always 1; the label says which pcinit this is.",
+            [Sample([("version", version)], "1")])
         return out.text
     }
 
