@@ -163,7 +163,11 @@ func samples(_ family: String, in text: String) -> [String: String] {
     @Test func aCompletedOneShotAloneLeavesReadyzAndStatusAgreeing() {
         var h = Harness([service("migrate"), service("web")])
         h.beginAndSpawnAll()
-        h.exited("migrate", .exited(0), at: 1)
+        let changes = h.everything(.exited(0, .exited(0)), at: 1).compactMap { action -> StateChange? in
+            if case .stateChanged(let change) = action { change } else { nil }
+        }
+        #expect(changes.map(\.to) == [.completed])
+        #expect(changes.first?.ready == true, "the event stream says what status says")
         #expect(h.supervisor.isReady)
         #expect(h.supervisor.services.allSatisfy { $0.ready }, "every row says ready when /readyz does")
     }

@@ -120,6 +120,10 @@ struct ServiceRecord: Sendable {
         }
     }
 
+    /// Ready as status, metrics and events show it: a one-shot that completed successfully is, as `/readyz`
+    /// counts it.
+    var readyAsShown: Bool { ready || state == .completed }
+
     /// Counts for `/readyz` and for the main command's wait: ready, or ended in a way that is fine.
     var satisfiesReadiness: Bool { ready || state == .completed || state == .stopped }
 
@@ -139,10 +143,9 @@ struct ServiceRecord: Sendable {
         if kind == .readiness { readinessProbe = schedule } else { livenessProbe = schedule }
     }
 
-    /// The snapshot. A one-shot that completed successfully shows as ready, as `/readyz` counts it.
     var status: ServiceStatus {
         var status = ServiceStatus(
-            id: id, name: name, state: state, ready: ready || state == .completed, pid: pid, restarts: restarts,
+            id: id, name: name, state: state, ready: readyAsShown, pid: pid, restarts: restarts,
             lastExit: lastExit, exitCode: exitCode, startedAt: startedAt, since: since, detail: detail
         )
         status.startTime = startTime

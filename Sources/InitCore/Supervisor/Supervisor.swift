@@ -310,7 +310,7 @@ public struct Supervisor: Sendable {
         let record = records[id]
         return StateChange(
             service: id, name: record.name, baseName: record.spec.baseName, from: from, to: record.state,
-            ready: record.ready, pid: record.pid,
+            ready: record.readyAsShown, pid: record.pid,
             exitCode: record.exitCode, restarts: record.restarts, reason: reason)
     }
 }
