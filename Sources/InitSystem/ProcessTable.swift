@@ -1,10 +1,13 @@
 import Glibc
+import InitCore
 
-/// One process as /proc/PID/stat shows it: what pcinit needs to find a service's processes.
+/// One process as /proc/PID/stat shows it: what pcinit needs to find a service's processes, and what they use.
 struct ProcessEntry {
     var pid: pid_t
     var parent: pid_t
     var group: pid_t
+    /// From the same read of the same line, so a status request reads each process once.
+    var usage: ProcessUsage?
 }
 
 /// A snapshot of every process pcinit can see, read from /proc only when someone asks (status, cleanup):
@@ -29,7 +32,8 @@ enum ProcessTable {
         let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 512)
+        // The command name is at most 64 bytes; every other field is a number: 1 KiB holds the whole line.
+        var buffer = [UInt8](repeating: 0, count: 1024)
         let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
         guard n > 0 else { return nil }
         let text = buffer[..<n]
@@ -39,7 +43,7 @@ enum ProcessTable {
             let parent = pid_t(String(decoding: fields[1], as: UTF8.self)),
             let group = pid_t(String(decoding: fields[2], as: UTF8.self))
         else { return nil }
-        return ProcessEntry(pid: pid, parent: parent, group: group)
+        return ProcessEntry(pid: pid, parent: parent, group: group, usage: ProcessUsage.parse(stat: text))
     }
 
     /// The process that does a service's work, for `status`: with dash as /bin/sh, `sh -c CMD` (one simple

@@ -140,7 +140,7 @@ extension ServiceRuntime {
             throw ControlError(id: id, code: ControlError.applicationError, message: "no service named \"\(first)\"")
         }
         let time = WallClock.rfc3339()
-        let snapshot = servicesWithMainPIDs().compactMap { status -> JSONValue? in
+        let snapshot = observedServices(withUsage: false).compactMap { status -> JSONValue? in
             guard let service = status.id,
                 ServiceEvent.wanted(status.name, baseName: supervisor.spec(service).baseName, by: names)
             else { return nil }

@@ -9,7 +9,7 @@ extension ServiceRuntime: HealthSource {
 
     public func statusBody() -> String {
         HealthReport.statusJSON(
-            services: servicesWithMainPIDs(),
+            services: observedServices(withUsage: true),
             ready: supervisor.isReady,
             stopping: supervisor.isStopping,
             now: MonotonicClock.now()
@@ -19,12 +19,12 @@ extension ServiceRuntime: HealthSource {
     /// One JSON object per service: the snapshot `GET /events` starts with.
     public func eventSnapshot() -> [String]? {
         let time = WallClock.rfc3339()
-        return servicesWithMainPIDs().map { ServiceEvent(snapshot: $0, time: time).json.rendered() }
+        return observedServices(withUsage: false).map { ServiceEvent(snapshot: $0, time: time).json.rendered() }
     }
 
     public func metricsBody() -> String {
         HealthReport.metrics(
-            services: supervisor.services,
+            services: observedServices(withUsage: true),
             ready: supervisor.isReady,
             stopping: supervisor.isStopping,
             reapedTotal: children.reapedTotal,
@@ -33,19 +33,32 @@ extension ServiceRuntime: HealthSource {
     }
 
     /// The supervisor's statuses, with each service's pid replaced by the process doing its work (see
-    /// `ProcessTable.mainPID`). /proc is read only here, when someone asks, and only if some service needs it.
-    func servicesWithMainPIDs() -> [ServiceStatus] {
+    /// `ProcessTable.mainPID`) and, `withUsage`, the CPU and memory of each service's process group. /proc is
+    /// read only here, when someone asks (a status or metrics request), once, and only if some service needs it:
+    /// nothing polls it.
+    func observedServices(withUsage: Bool) -> [ServiceStatus] {
         var statuses = supervisor.services
+        // The supervisor's pid is the process group's id, kept while any member of the group is left.
+        let groups = statuses.map(\.pid)
         var table: [ProcessEntry]?
+        func snapshot() -> [ProcessEntry] {
+            if table == nil { table = ProcessTable.snapshot() }
+            return table ?? []
+        }
         for index in statuses.indices {
             guard let group = statuses[index].pid, let id = statuses[index].id else { continue }
             let leaderAlive = children.isWaiting(for: group)
             let viaShell =
                 if case .shell(let text) = supervisor.spec(id).command { ShellCommand.isSimple(text) } else { false }
             guard viaShell || !leaderAlive else { continue }
-            if table == nil { table = ProcessTable.snapshot() }
             statuses[index].pid = ProcessTable.mainPID(
-                group: group, leaderAlive: leaderAlive, viaShell: viaShell, in: table ?? [])
+                group: group, leaderAlive: leaderAlive, viaShell: viaShell, in: snapshot())
+        }
+        let measured = Set(groups.compactMap { $0 })
+        guard withUsage, !measured.isEmpty else { return statuses }
+        let usage = ProcessUsageReader.groups(measured, in: snapshot())
+        for index in statuses.indices {
+            statuses[index].usage = groups[index].flatMap { usage[$0] }
         }
         return statuses
     }
@@ -162,7 +175,7 @@ extension ServiceRuntime {
             let report = StatusReport(
                 ready: supervisor.isReady,
                 stopping: supervisor.isStopping,
-                statuses: servicesWithMainPIDs(),
+                statuses: observedServices(withUsage: true),
                 now: MonotonicClock.now(),
                 healthAddress: settings.healthAddress.description
             )

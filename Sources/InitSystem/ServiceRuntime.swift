@@ -341,7 +341,7 @@ public final class ServiceRuntime {
                 self.groups.leaderReaped(
                     GroupWatch(service: id, group: pid, leader: termination, relays: serviceRelays))
             }
-            post(.spawned(id, pid: pid))
+            post(.spawned(id, pid: pid, startTime: WallClock.now()))
         }
     }
 

@@ -35,6 +35,7 @@ public final class SingleCommandRunner {
     private var stopBegan: Instant?
     private var exitCode: Int32 = 0
     private var startedAt: Instant?
+    private var startTime: UnixTime?
     /// A stop signal was forwarded: /readyz says 503 from then on, so load balancers drain.
     private var stopForwarded = false
     private var reapedTotal = 0
@@ -62,6 +63,7 @@ public final class SingleCommandRunner {
         }
         if let terminal { close(terminal) }
         startedAt = MonotonicClock.now()
+        startTime = WallClock.now()
         Log.debug("started \(settings.arguments[0]) (pid \(childPID))")
         // The child has the inherited fds now; pcinit keeps none of them, and pins no mount.
         pci_close_range_from(3)
@@ -190,12 +192,16 @@ extension SingleCommandRunner: HealthSource {
     private var commandStatus: ServiceStatus {
         let name = settings.arguments[0].split(separator: "/").last.map(String.init) ?? "command"
         guard let childResult else {
-            return ServiceStatus(name: name, state: .running, ready: isReady, pid: childPID, startedAt: startedAt)
+            var status = ServiceStatus(name: name, state: .running, ready: isReady, pid: childPID, startedAt: startedAt)
+            status.startTime = startTime
+            // The command may share pcinit's process group: its own figures only, read now that someone asks.
+            status.usage = ProcessUsageReader.read(childPID).map(ProcessUsageReader.measured)
+            return status
         }
         let code = childResult.shellCode
         return ServiceStatus(
-            name: name, state: code == 0 ? .completed : .failed, lastExit: childResult, exitCode: code,
-            startedAt: startedAt)
+            name: name, state: code == 0 ? .completed : .failed, ready: code == 0, lastExit: childResult,
+            exitCode: code, startedAt: startedAt)
     }
 
     public func statusBody() -> String {

@@ -5,7 +5,7 @@ import InitSystem
 
 @main
 struct PCInit {
-    static let version = "0.1.0"
+    static let version = BuildInfo.version
 
     static func main() {
         // Before anything else: from here on every signal queues up for the signalfd.

@@ -13,10 +13,10 @@ import Testing
             ])
         #expect(
             StatusTable.render(report) == """
-                NAME      STATE       READY  PID  RESTARTS  EXIT  UPTIME
-                web       running     yes    42   0         -     12s
-                database  restarting  no     -    12        137   -
-                migrate   completed   no     -    0         0     -
+                NAME      STATE       READY  PID  RESTARTS  EXIT  UPTIME  CPU  MEM
+                web       running     yes    42   0         -     12s     -    -
+                database  restarting  no     -    12        137   -       -    -
+                migrate   completed   no     -    0         0     -       -    -
 
                 """)
     }
@@ -30,9 +30,9 @@ import Testing
             ])
         #expect(
             StatusTable.render(report) == """
-                NAME  STATE     READY  PID  RESTARTS  EXIT  UPTIME
-                api   skipped   no     -    0         -     -
-                db    stopping  no     7    0         -     1h02m
+                NAME  STATE     READY  PID  RESTARTS  EXIT  UPTIME  CPU  MEM
+                api   skipped   no     -    0         -     -       -    -
+                db    stopping  no     7    0         -     1h02m   -    -
 
                 api: dependency db failed
 
@@ -44,7 +44,7 @@ import Testing
     @Test func emptyReportIsJustTheHeader() {
         #expect(
             StatusTable.render(StatusReport(ready: true, stopping: false, services: []))
-                == "NAME  STATE  READY  PID  RESTARTS  EXIT  UPTIME\n")
+                == "NAME  STATE  READY  PID  RESTARTS  EXIT  UPTIME  CPU  MEM\n")
     }
 
     @Test(
@@ -78,7 +78,7 @@ import Testing
         let text = report.json.rendered()
         #expect(
             text
-                == #"{"ready":true,"stopping":false,"services":[{"name":"web","state":"running","ready":true,"pid":42,"restarts":0,"exit_code":null,"uptime_seconds":12.5,"detail":null,"kill_in_seconds":null}]}"#
+                == #"{"ready":true,"stopping":false,"services":[{"name":"web","state":"running","ready":true,"pid":42,"restarts":0,"exit_code":null,"uptime_seconds":12.5,"detail":null,"kill_in_seconds":null,"cpu_seconds":null,"memory_rss_bytes":null}]}"#
         )
         #expect(StatusReport(json: try JSONParser.parse(Array(text.utf8))) == report)
         #expect(StatusReport(json: .object([("ready", .bool(true))])) == nil)

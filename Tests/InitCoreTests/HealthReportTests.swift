@@ -22,11 +22,14 @@ import Testing
             json.rendered() == """
                 {"ready":false,"stopping":false,"services":[\
                 {"name":"web","state":"running","ready":true,"pid":42,"restarts":0,"exit_code":null,\
-                "uptime_seconds":12.5,"detail":null,"kill_in_seconds":null},\
+                "uptime_seconds":12.5,"detail":null,"kill_in_seconds":null,"cpu_seconds":null,\
+                "memory_rss_bytes":null},\
                 {"name":"migrate","state":"completed","ready":true,"pid":null,"restarts":0,"exit_code":0,\
-                "uptime_seconds":null,"detail":null,"kill_in_seconds":null},\
+                "uptime_seconds":null,"detail":null,"kill_in_seconds":null,"cpu_seconds":null,\
+                "memory_rss_bytes":null},\
                 {"name":"worker","state":"restarting","ready":false,"pid":null,"restarts":3,"exit_code":137,\
-                "uptime_seconds":null,"detail":"killed by \\"SIGKILL\\"","kill_in_seconds":null}]}
+                "uptime_seconds":null,"detail":"killed by \\"SIGKILL\\"","kill_in_seconds":null,"cpu_seconds":null,\
+                "memory_rss_bytes":null}]}
                 """)
     }
 
@@ -70,6 +73,47 @@ import Testing
                 # HELP pcinit_service_uptime_seconds Seconds since the service's current process started.
                 # TYPE pcinit_service_uptime_seconds gauge
                 pcinit_service_uptime_seconds{service="web"} 12.5
+                # HELP pcinit_service_state 1 for the state the service is in, 0 for the others.
+                # TYPE pcinit_service_state gauge
+                pcinit_service_state{service="web",state="pending"} 0
+                pcinit_service_state{service="web",state="starting"} 0
+                pcinit_service_state{service="web",state="running"} 1
+                pcinit_service_state{service="web",state="launching"} 0
+                pcinit_service_state{service="web",state="launched"} 0
+                pcinit_service_state{service="web",state="restarting"} 0
+                pcinit_service_state{service="web",state="stopping"} 0
+                pcinit_service_state{service="web",state="completed"} 0
+                pcinit_service_state{service="web",state="failed"} 0
+                pcinit_service_state{service="web",state="stopped"} 0
+                pcinit_service_state{service="web",state="skipped"} 0
+                pcinit_service_state{service="web",state="disabled"} 0
+                pcinit_service_state{service="web",state="not selected"} 0
+                pcinit_service_state{service="migrate",state="pending"} 0
+                pcinit_service_state{service="migrate",state="starting"} 0
+                pcinit_service_state{service="migrate",state="running"} 0
+                pcinit_service_state{service="migrate",state="launching"} 0
+                pcinit_service_state{service="migrate",state="launched"} 0
+                pcinit_service_state{service="migrate",state="restarting"} 0
+                pcinit_service_state{service="migrate",state="stopping"} 0
+                pcinit_service_state{service="migrate",state="completed"} 1
+                pcinit_service_state{service="migrate",state="failed"} 0
+                pcinit_service_state{service="migrate",state="stopped"} 0
+                pcinit_service_state{service="migrate",state="skipped"} 0
+                pcinit_service_state{service="migrate",state="disabled"} 0
+                pcinit_service_state{service="migrate",state="not selected"} 0
+                pcinit_service_state{service="worker",state="pending"} 0
+                pcinit_service_state{service="worker",state="starting"} 0
+                pcinit_service_state{service="worker",state="running"} 0
+                pcinit_service_state{service="worker",state="launching"} 0
+                pcinit_service_state{service="worker",state="launched"} 0
+                pcinit_service_state{service="worker",state="restarting"} 1
+                pcinit_service_state{service="worker",state="stopping"} 0
+                pcinit_service_state{service="worker",state="completed"} 0
+                pcinit_service_state{service="worker",state="failed"} 0
+                pcinit_service_state{service="worker",state="stopped"} 0
+                pcinit_service_state{service="worker",state="skipped"} 0
+                pcinit_service_state{service="worker",state="disabled"} 0
+                pcinit_service_state{service="worker",state="not selected"} 0
                 # HELP pcinit_ready 1 when every service is ready and no stop has begun.
                 # TYPE pcinit_ready gauge
                 pcinit_ready 0
@@ -79,6 +123,9 @@ import Testing
                 # HELP pcinit_reaped_children_total Child processes reaped by pcinit.
                 # TYPE pcinit_reaped_children_total counter
                 pcinit_reaped_children_total 17
+                # HELP pcinit_build_info Always 1; the label says which pcinit this is.
+                # TYPE pcinit_build_info gauge
+                pcinit_build_info{version="\(BuildInfo.version)"} 1
 
                 """)
     }
@@ -96,6 +143,9 @@ import Testing
                 # HELP pcinit_reaped_children_total Child processes reaped by pcinit.
                 # TYPE pcinit_reaped_children_total counter
                 pcinit_reaped_children_total 0
+                # HELP pcinit_build_info Always 1; the label says which pcinit this is.
+                # TYPE pcinit_build_info gauge
+                pcinit_build_info{version="\(BuildInfo.version)"} 1
 
                 """)
     }

@@ -185,7 +185,7 @@ import Testing
                 service("tool") { $0.disabled = true },
             ], selection: ["web"])
         #expect(h.send(.begin) == [.log("web: tool is disabled, not waiting for it"), .spawn(0)])
-        #expect(h.state("other") == .disabled)
+        #expect(h.state("other") == .notSelected)
         #expect(h.state("tool") == .disabled)
         #expect(h.spawned("db") == [.log("db started (pid 100)"), .spawn(1)])
         #expect(h.spawned("api") == [.log("api started (pid 101)"), .spawn(2)])
@@ -198,7 +198,7 @@ import Testing
         #expect(all.state("debug") == .disabled)
         var named = Harness(services, selection: ["debug"])
         #expect(named.send(.begin) == [.spawn(1)])
-        #expect(named.state("web") == .disabled)
+        #expect(named.state("web") == .notSelected, "not named: not selected, which is not disabled")
     }
 
     @Test func selectionMatchesReplicaBaseNames() {
@@ -230,7 +230,7 @@ import Testing
             ServiceState.allCases.map(\.rawValue) == [
                 "pending", "starting", "running", "launching", "launched", "restarting", "stopping", "completed",
                 "failed",
-                "stopped", "skipped", "disabled",
+                "stopped", "skipped", "disabled", "not selected",
             ])
     }
 }

@@ -79,7 +79,16 @@ struct LogOutputTests {
 struct ProcessUsageReaderTests {
     @Test func readsThisProcess() throws {
         let usage = try #require(ProcessUsageReader.read(getpid()))
-        #expect(ProcessUsageReader.residentBytes(usage) > 1024 * 1024, "a test process has more than 1 MB resident")
+        #expect(
+            ProcessUsageReader.measured(usage).residentBytes > 1024 * 1024, "a test process has more than 1 MB resident"
+        )
         #expect(ProcessUsageReader.read(-5) == nil)
+    }
+
+    @Test func sumsAProcessGroup() {
+        // This process is a member of its own group: the sum holds at least its memory.
+        let group = ProcessUsageReader.group(getpgrp())
+        #expect(group.residentBytes > 1024 * 1024)
+        #expect(group.cpuSeconds > 0, "a test runner has used some CPU")
     }
 }

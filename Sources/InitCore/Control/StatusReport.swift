@@ -58,10 +58,14 @@ public struct StatusRow: Equatable, Sendable {
     public var detail: String?
     /// While pcinit stops it: seconds until its SIGKILL (what holds the stop up, and for how long).
     public var killInSeconds: Double?
+    /// CPU seconds and resident bytes of its process group, read when the status was asked for.
+    public var cpuSeconds: Double?
+    public var memoryRSSBytes: Int64?
 
     public init(
         name: String, state: String, ready: Bool = false, pid: Int64? = nil, restarts: Int64 = 0,
-        exitCode: Int64? = nil, uptimeSeconds: Double? = nil, detail: String? = nil, killInSeconds: Double? = nil
+        exitCode: Int64? = nil, uptimeSeconds: Double? = nil, detail: String? = nil, killInSeconds: Double? = nil,
+        cpuSeconds: Double? = nil, memoryRSSBytes: Int64? = nil
     ) {
         self.name = name
         self.state = state
@@ -72,6 +76,8 @@ public struct StatusRow: Equatable, Sendable {
         self.uptimeSeconds = uptimeSeconds
         self.detail = detail
         self.killInSeconds = killInSeconds
+        self.cpuSeconds = cpuSeconds
+        self.memoryRSSBytes = memoryRSSBytes
     }
 
     public init(_ status: ServiceStatus, now: Instant) {
@@ -85,7 +91,10 @@ public struct StatusRow: Equatable, Sendable {
         self.init(
             name: status.name, state: status.state.rawValue, ready: status.ready, pid: status.pid.map(Int64.init),
             restarts: Int64(status.restarts), exitCode: status.exitCode.map(Int64.init), uptimeSeconds: uptime,
-            detail: status.detail, killInSeconds: killIn)
+            detail: status.detail, killInSeconds: killIn,
+            // Milliseconds of CPU, like uptime.
+            cpuSeconds: status.usage.map { ($0.cpuSeconds * 1000).rounded() / 1000 },
+            memoryRSSBytes: status.usage.map { Int64(clamping: $0.residentBytes) })
     }
 
     public var json: JSONValue {
@@ -99,6 +108,8 @@ public struct StatusRow: Equatable, Sendable {
             ("uptime_seconds", uptimeSeconds.map { .double($0) } ?? .null),
             ("detail", detail.map { .string($0) } ?? .null),
             ("kill_in_seconds", killInSeconds.map { .double($0) } ?? .null),
+            ("cpu_seconds", cpuSeconds.map { .double($0) } ?? .null),
+            ("memory_rss_bytes", memoryRSSBytes.map { .int($0) } ?? .null),
         ])
     }
 
@@ -108,6 +119,7 @@ public struct StatusRow: Equatable, Sendable {
             name: name, state: state, ready: json["ready"]?.boolValue ?? false, pid: json["pid"]?.intValue,
             restarts: json["restarts"]?.intValue ?? 0, exitCode: json["exit_code"]?.intValue,
             uptimeSeconds: json["uptime_seconds"]?.doubleValue, detail: json["detail"]?.stringValue,
-            killInSeconds: json["kill_in_seconds"]?.doubleValue)
+            killInSeconds: json["kill_in_seconds"]?.doubleValue, cpuSeconds: json["cpu_seconds"]?.doubleValue,
+            memoryRSSBytes: json["memory_rss_bytes"]?.intValue)
     }
 }

@@ -1,7 +1,7 @@
-/// `pcinit status`'s table: aligned columns NAME STATE READY PID RESTARTS EXIT UPTIME, then one line per
-/// service whose state needs explaining (`detail`), then a note while pcinit is stopping.
+/// `pcinit status`'s table: aligned columns NAME STATE READY PID RESTARTS EXIT UPTIME CPU MEM, then one line
+/// per service whose state needs explaining (`detail`), then a note while pcinit is stopping.
 public enum StatusTable {
-    static let headers = ["NAME", "STATE", "READY", "PID", "RESTARTS", "EXIT", "UPTIME"]
+    static let headers = ["NAME", "STATE", "READY", "PID", "RESTARTS", "EXIT", "UPTIME", "CPU", "MEM"]
     static let gap = "  "
 
     public static func render(_ report: StatusReport) -> String {
@@ -44,7 +44,37 @@ public enum StatusTable {
             String(row.restarts),
             row.exitCode.map(String.init) ?? "-",
             row.uptimeSeconds.map(uptimeText) ?? "-",
+            row.cpuSeconds.map(cpuText) ?? "-",
+            row.memoryRSSBytes.map(memoryText) ?? "-",
         ]
+    }
+
+    /// CPU time as `ps` would round it for a glance: `0.42s`, `12.3s`, then like uptime (`3m07s`).
+    static func cpuText(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "0s" }
+        if seconds >= 60 { return uptimeText(seconds) }
+        if seconds >= 10 { return decimal(seconds, digits: 1) + "s" }
+        return decimal(seconds, digits: 2) + "s"
+    }
+
+    /// Binary units like `top`: `512K`, `12.3M`, `1.20G`; bytes under a KiB as they are.
+    static func memoryText(_ bytes: Int64) -> String {
+        let units: [(Int64, String)] = [(1 << 30, "G"), (1 << 20, "M"), (1 << 10, "K")]
+        for (size, unit) in units where bytes >= size {
+            let value = Double(bytes) / Double(size)
+            if value >= 100 { return String(Int64(value.rounded(.down))) + unit }
+            return decimal(value, digits: value >= 10 ? 1 : 2) + unit
+        }
+        return String(max(0, bytes)) + "B"
+    }
+
+    /// `value` with `digits` (1 or 2) decimals, rounded down so a figure never shows more than it is.
+    private static func decimal(_ value: Double, digits: Int) -> String {
+        let scale: Int64 = digits == 1 ? 10 : 100
+        let scaled = Int64((value * Double(scale)).rounded(.down))
+        let fraction = String(scaled % scale)
+        let padded = String(repeating: "0", count: digits - fraction.count) + fraction
+        return "\(scaled / scale).\(padded)"
     }
 
     /// `4.2s` under a minute, else like uptime.

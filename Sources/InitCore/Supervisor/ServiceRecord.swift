@@ -69,6 +69,8 @@ struct ServiceRecord: Sendable {
     /// the group, so every signal goes to the group (a reaped pid may be reused).
     var leaderExit: ChildTermination?
     var startedAt: Instant?
+    /// The same moment on the wall clock, as the shell read it (for `pcinit_service_start_time_seconds`).
+    var startTime: UnixTime?
     var restarts = 0
     /// Consecutive restarts of processes that ran under `RestartBackoff.resetAfter`: the backoff exponent.
     var quickRestartsInARow = 0
@@ -85,6 +87,8 @@ struct ServiceRecord: Sendable {
     var announcedReady = false
     var readinessProbe: ProbeSchedule?
     var livenessProbe: ProbeSchedule?
+    /// Failed checks, per probe kind, over every process of the service in this run (a counter for metrics).
+    var probeFailures: [ProbeKind: Int] = [:]
 
     var stop: StopProgress?
     /// A reload or scale-down removed the service: it leaves the table once it is down.
@@ -103,7 +107,7 @@ struct ServiceRecord: Sendable {
     var name: String { spec.name }
 
     /// The service takes part in this run (not disabled or unselected, or started over the control socket since).
-    var takesPart: Bool { state != .disabled }
+    var takesPart: Bool { !state.isOutOfRun }
 
     /// Readiness is configured: a probe, a ready line or READY=1 decides, not just being up.
     var hasReadinessSignal: Bool { spec.readinessProbe != nil || spec.readyLogLine != nil || spec.notify }
@@ -115,6 +119,10 @@ struct ServiceRecord: Sendable {
         default: false
         }
     }
+
+    /// Ready as status, metrics and events show it: a one-shot that completed successfully is, as `/readyz`
+    /// counts it.
+    var readyAsShown: Bool { ready || state == .completed }
 
     /// Counts for `/readyz` and for the main command's wait: ready, or ended in a way that is fine.
     var satisfiesReadiness: Bool { ready || state == .completed || state == .stopped }
@@ -136,9 +144,17 @@ struct ServiceRecord: Sendable {
     }
 
     var status: ServiceStatus {
-        ServiceStatus(
-            id: id, name: name, state: state, ready: ready, pid: pid, restarts: restarts, lastExit: lastExit,
-            exitCode: exitCode, startedAt: startedAt, since: since, detail: detail
+        var status = ServiceStatus(
+            id: id, name: name, state: state, ready: readyAsShown, pid: pid, restarts: restarts,
+            lastExit: lastExit, exitCode: exitCode, startedAt: startedAt, since: since, detail: detail
         )
+        status.startTime = startTime
+        // Every configured probe has a counter from the start (0), so a dashboard's rate() sees its first failure.
+        status.probeFailures = ProbeKind.allCases.compactMap { kind in
+            let failures = probeFailures[kind] ?? 0
+            let configured = (kind == .readiness ? spec.readinessProbe : spec.livenessProbe) != nil
+            return configured || failures > 0 ? ProbeFailureCount(probe: kind, failures: failures) : nil
+        }
+        return status
     }
 }

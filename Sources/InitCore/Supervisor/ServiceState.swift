@@ -23,23 +23,43 @@ public enum ServiceState: String, Sendable, Equatable, CaseIterable {
     case stopped
     /// Never started: a dependency could no longer hold.
     case skipped
-    /// Not part of this run (`disabled: true`, or not selected on the command line).
+    /// Not part of this run: `disabled: true` in the config (and not named on the command line).
     case disabled
+    /// Not part of this run: the command line named other services, and none of them depends on this one.
+    case notSelected = "not selected"
 
     /// The service has a process, or a launched daemon, that a stop must deal with.
     var isUp: Bool {
         switch self {
         case .starting, .running, .launching, .launched, .stopping: true
-        case .pending, .restarting, .completed, .failed, .stopped, .skipped, .disabled: false
+        case .pending, .restarting, .completed, .failed, .stopped, .skipped, .disabled, .notSelected: false
         }
     }
+
+    /// Not part of this run: only a control `start` (or a reload that selects it) brings it in.
+    var isOutOfRun: Bool { self == .disabled || self == .notSelected }
+
+    /// The state of a service that does not take part, saying why.
+    static func outOfRun(_ spec: ServiceConfig) -> ServiceState { spec.disabled ? .disabled : .notSelected }
 
     /// Ended for good: only a control `start` or `restart` brings it back.
     var isFinal: Bool {
         switch self {
         case .completed, .failed, .stopped, .skipped: true
-        case .pending, .starting, .running, .launching, .launched, .restarting, .stopping, .disabled: false
+        case .pending, .starting, .running, .launching, .launched, .restarting, .stopping, .disabled, .notSelected:
+            false
         }
+    }
+}
+
+/// Failed checks of one probe of a service, for `pcinit_probe_failures_total`.
+public struct ProbeFailureCount: Sendable, Equatable {
+    public var probe: ProbeKind
+    public var failures: Int
+
+    public init(probe: ProbeKind, failures: Int) {
+        self.probe = probe
+        self.failures = failures
     }
 }
 
@@ -49,7 +69,8 @@ public struct ServiceStatus: Sendable, Equatable {
     public var id: ServiceID?
     public var name: String
     public var state: ServiceState
-    /// Ready now (readiness probe passing, ready line seen, READY=1, or running with none configured).
+    /// Ready now (readiness probe passing, ready line seen, READY=1, or running with none configured), or
+    /// completed successfully (as `/readyz` counts it).
     public var ready: Bool
     public var pid: Int32?
     /// Automatic restarts so far (a control `restart` does not count).
@@ -66,6 +87,13 @@ public struct ServiceStatus: Sendable, Equatable {
     public var detail: String?
     /// While it is being stopped: when it gets SIGKILL if it is still up (its timeout, or the stop budget).
     public var killAt: Instant?
+    /// When the current (or last) process was spawned, on the wall clock.
+    public var startTime: UnixTime?
+    /// Failed checks of each configured probe (and of any that failed before a reload removed it).
+    public var probeFailures: [ProbeFailureCount] = []
+    /// CPU seconds and resident bytes of the service's process group, summed. Never in the supervisor's
+    /// snapshot: the system layer reads /proc and fills them in when a status or metrics request asks.
+    public var usage: ProcessGroupUsage?
 
     public init(
         id: ServiceID? = nil,

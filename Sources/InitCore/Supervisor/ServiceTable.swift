@@ -62,11 +62,11 @@ struct ServiceTable: Sendable, Sequence {
     var statesTakingPart: [ServiceState] {
         var states: [ServiceState] = []
         states.reserveCapacity(storage.count)
-        // The stored `state` only (`takesPart` is `state != .disabled`): a computed property of an element can
+        // The stored `state` only (`takesPart` is `!state.isOutOfRun`): a computed property of an element can
         // make the optimizer copy the whole record first.
         for index in storage.indices {
             let state = storage[index].state
-            if state != .disabled { states.append(state) }
+            if !state.isOutOfRun { states.append(state) }
         }
         return states
     }

@@ -73,7 +73,7 @@ extension Supervisor {
         case .restarting:
             spawn(id, now: now, reason: "started by request")
             reply(name, true, "\(name) starting")
-        case .completed, .failed, .stopped, .skipped, .disabled:
+        case .completed, .failed, .stopped, .skipped, .disabled, .notSelected:
             startAgain(id, now: now)
         }
     }
@@ -94,7 +94,7 @@ extension Supervisor {
         case .starting, .running, .launching, .launched, .stopping:
             beginStop(id, .restartNow, now: now)
             reply(name, true, "\(name) restarting")
-        case .pending, .restarting, .completed, .failed, .stopped, .skipped, .disabled:
+        case .pending, .restarting, .completed, .failed, .stopped, .skipped, .disabled, .notSelected:
             controlStart(name, now: now)
         }
     }

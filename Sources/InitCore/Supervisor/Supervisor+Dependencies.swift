@@ -36,7 +36,8 @@ extension Supervisor {
     /// process-compose starts a dependent without waiting for a dependency that does not run; say so once.
     mutating func warnAboutDependenciesNotInRun(_ id: ServiceID) {
         for (dependency, _) in records[id].dependencies where !records[dependency].takesPart {
-            log("\(records[id].name): \(records[dependency].name) is disabled, not waiting for it")
+            let why = records[dependency].state.rawValue
+            log("\(records[id].name): \(records[dependency].name) is \(why), not waiting for it")
         }
     }
 

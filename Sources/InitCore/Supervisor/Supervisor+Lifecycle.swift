@@ -1,9 +1,10 @@
 extension Supervisor {
-    mutating func serviceSpawned(_ id: ServiceID, pid: Int32, now: Instant) {
+    mutating func serviceSpawned(_ id: ServiceID, pid: Int32, startTime: UnixTime?, now: Instant) {
         guard records.contains(id), records[id].state == .starting else { return }
         let spec = records[id].spec
         records[id].pid = pid
         records[id].startedAt = now
+        records[id].startTime = startTime
         records[id].everStarted = true
         records[id].exitCode = nil
         records[id].signals = ReadinessSignals()
@@ -50,7 +51,8 @@ extension Supervisor {
         case .running, .launching, .launched:
             log("\(name) main process \(ending) while its process group still runs: stopping the group")
             sendStop(id, .restartPolicyAfterLeaderExit(termination), now: now)
-        case .pending, .starting, .restarting, .stopping, .completed, .failed, .stopped, .skipped, .disabled:
+        case .pending, .starting, .restarting, .stopping, .completed, .failed, .stopped, .skipped, .disabled,
+            .notSelected:
             break
         }
     }

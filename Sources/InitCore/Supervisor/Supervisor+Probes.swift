@@ -31,6 +31,7 @@ extension Supervisor {
         } else {
             schedule.failuresInARow += 1
             schedule.successesInARow = 0
+            records[id].probeFailures[kind, default: 0] += 1
         }
         records[id].setProbe(kind, schedule)
         let name = records[id].name

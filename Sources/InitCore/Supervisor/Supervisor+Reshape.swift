@@ -131,9 +131,9 @@ extension Supervisor {
         case .pending, .restarting:
             records[id].spec = spec
             reply(name, true, "updated \(name): \(what)")
-        case .completed, .failed, .stopped, .skipped, .disabled:
+        case .completed, .failed, .stopped, .skipped, .disabled, .notSelected:
             records[id].spec = spec
-            if takingPart && records[id].state == .disabled {
+            if takingPart && records[id].state.isOutOfRun {
                 setState(id, .pending, now: now, reason: "takes part now (reload)")
                 reply(name, true, "added \(name) to the run: \(what)")
             } else {
@@ -147,7 +147,7 @@ extension Supervisor {
     @discardableResult
     mutating func add(_ spec: ServiceConfig, takingPart: Bool, now: Instant) -> ServiceID {
         let id = issueID()
-        var record = ServiceRecord(id: id, spec: spec, state: takingPart ? .pending : .disabled)
+        var record = ServiceRecord(id: id, spec: spec, state: takingPart ? .pending : .outOfRun(spec))
         record.since = now
         records.append(record)
         if templates[spec.baseName] == nil { templates[spec.baseName] = spec }

@@ -16,7 +16,7 @@ extension Supervisor {
         case .pending, .restarting:
             records[id].restartAt = nil
             setState(id, .stopped, now: now, reason: "cancelled")
-        case .completed, .failed, .stopped, .skipped, .disabled:
+        case .completed, .failed, .stopped, .skipped, .disabled, .notSelected:
             break
         }
     }

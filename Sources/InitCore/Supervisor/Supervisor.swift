@@ -73,7 +73,8 @@ public struct Supervisor: Sendable {
         for spec in config.services where templates[spec.baseName] == nil { templates[spec.baseName] = spec }
         for (index, spec) in specs.enumerated() {
             let id = issueID()
-            records.append(ServiceRecord(id: id, spec: spec, state: takesPart[index] ? .pending : .disabled))
+            let state = takesPart[index] ? ServiceState.pending : .outOfRun(spec)
+            records.append(ServiceRecord(id: id, spec: spec, state: state))
             if mainCommand != nil && index == specs.count - 1 { mainID = id }
         }
         resolveGraph()
@@ -226,8 +227,8 @@ public struct Supervisor: Sendable {
             }
         case .tick:
             break
-        case .spawned(let id, let pid):
-            serviceSpawned(id, pid: pid, now: now)
+        case .spawned(let id, let pid, let startTime):
+            serviceSpawned(id, pid: pid, startTime: startTime, now: now)
         case .spawnFailed(let id, let reason, let exitCode):
             serviceFailedToSpawn(id, reason: reason, exitCode: exitCode, now: now)
         case .exited(let id, let termination):
@@ -309,7 +310,7 @@ public struct Supervisor: Sendable {
         let record = records[id]
         return StateChange(
             service: id, name: record.name, baseName: record.spec.baseName, from: from, to: record.state,
-            ready: record.ready, pid: record.pid,
+            ready: record.readyAsShown, pid: record.pid,
             exitCode: record.exitCode, restarts: record.restarts, reason: reason)
     }
 }

@@ -12,7 +12,8 @@ public enum ChildTermination: Equatable, Sendable {
     }
 }
 
-public enum ProbeKind: Sendable, Hashable {
+/// `rawValue` names it in metrics (`probe="readiness"`).
+public enum ProbeKind: String, Sendable, Hashable, CaseIterable {
     case readiness
     case liveness
 }
@@ -23,8 +24,9 @@ public enum SupervisorEvent: Sendable, Equatable {
     case begin
     /// `nextDeadline` has passed. Harmless at any time: every event also fires what is due.
     case tick
-    /// Reply to `.spawn`: the process exists.
-    case spawned(ServiceID, pid: Int32)
+    /// Reply to `.spawn`: the process exists. `startTime` is the wall clock at the spawn, for dashboards (nil:
+    /// not read).
+    case spawned(ServiceID, pid: Int32, startTime: UnixTime? = nil)
     /// Reply to `.spawn`: no process (missing binary, bad working_dir...). `exitCode` is what a shell would
     /// report: 127 not found, 126 not executable. The service fails and is not restarted.
     case spawnFailed(ServiceID, reason: String, exitCode: Int32 = 127)

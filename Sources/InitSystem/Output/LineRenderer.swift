@@ -77,4 +77,11 @@ enum WallClock {
 
     /// The same, as text (event lines).
     static func rfc3339() -> String { String(decoding: timestamp(), as: UTF8.self) }
+
+    /// For the core (a service's start time).
+    static func now() -> UnixTime {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return UnixTime(nanoseconds: Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec))
+    }
 }
