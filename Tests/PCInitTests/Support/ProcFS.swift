@@ -91,7 +91,7 @@ enum ProcFS {
 
     /// argv of the process (empty for zombies and kernel threads, nil if gone).
     static func commandLine(_ pid: pid_t) -> [String]? {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+        guard let data = bytes("/proc/\(pid)/cmdline") else { return nil }
         return data.split(separator: 0, omittingEmptySubsequences: false).dropLast().map {
             String(decoding: $0, as: UTF8.self)
         }
@@ -113,7 +113,16 @@ enum ProcFS {
 
     /// Every pid currently in /proc (of this pid namespace's mount of /proc).
     static func allPIDs() -> [pid_t] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { pid_t($0) }
+        guard let directory = opendir("/proc") else { return [] }
+        defer { closedir(directory) }
+        var pids: [pid_t] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if let pid = pid_t(name) { pids.append(pid) }
+        }
+        return pids
     }
 
     static func children(of parent: pid_t) -> [pid_t] {
@@ -144,15 +153,30 @@ enum ProcFS {
         }
     }
 
-    /// Processes whose environment holds exactly `entry` (`NAME=value`).
+    /// Processes whose environment holds exactly `entry` (`NAME=value`). Runs in every test's cleanup, often
+    /// on a pool thread while thousands of processes exist (the orphan tests): raw reads and a `memcmp` per
+    /// entry, not Foundation's Data splitting, which took seconds in a debug build and starved the pool.
     static func pids(withEnvironmentEntry entry: String) -> [pid_t] {
         let me = getpid()
-        let wanted = Data(entry.utf8)
+        let wanted = Array(entry.utf8)
         return allPIDs().filter { pid in
-            guard pid != me, let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else {
-                return false
+            guard pid != me, let environment = bytes("/proc/\(pid)/environ") else { return false }
+            return environment.withUnsafeBytes { all in
+                wanted.withUnsafeBytes { needle in
+                    var start = 0
+                    while start < all.count {
+                        var end = start
+                        while end < all.count && all[end] != 0 { end += 1 }
+                        if end - start == needle.count
+                            && memcmp(all.baseAddress! + start, needle.baseAddress!, needle.count) == 0
+                        {
+                            return true
+                        }
+                        start = end + 1
+                    }
+                    return false
+                }
             }
-            return data.split(separator: 0).contains { Data($0) == wanted }
         }
     }
 
@@ -172,8 +196,23 @@ enum ProcFS {
     }
 
     private static func read(_ path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        bytes(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// A /proc file's bytes with plain open/read (these files report size 0, so read until the end).
+    private static func bytes(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { return result.isEmpty ? nil : result }
+            if n == 0 { return result }
+            result += chunk[..<n]
+        }
     }
 
     private static func link(_ path: String) -> String? {
