@@ -80,14 +80,16 @@ struct PCInit {
 
     /// `pcinit --check`: one line on stdout, exit 0 or 1 (never 2: a health checker reads 2 as "unknown").
     static func check(_ global: GlobalOptions) -> Int32 {
-        // One second in all: asking the control socket for the address takes a little of it, the GET the rest.
+        // One second in all. Asking the control socket for the address may take most of it: a pcinit that is
+        // alive but busy (a loaded machine) answers late, and the default address would then be a wrong answer;
+        // a socket nobody listens on is refused at once.
         let deadline = MonotonicClock.now() + .milliseconds(950)
         var config: ProjectConfig??
         let loadConfigOnce = {
             if config == nil { config = .some(Endpoints.quietConfig(global)) }
             return config ?? nil
         }
-        let text = Endpoints.checkAddressText(global, config: loadConfigOnce, socketTimeout: .milliseconds(300))
+        let text = Endpoints.checkAddressText(global, config: loadConfigOnce, socketTimeout: .milliseconds(600))
         guard let address = HealthAddress.parse(text) else {
             Log.writeAll(fd: 1, "invalid health address\n")
             return 1

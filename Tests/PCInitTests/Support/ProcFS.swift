@@ -31,6 +31,31 @@ enum ProcFS {
             terminalForegroundGroup: foreground)
     }
 
+    /// The parent pid alone, parsed from the bytes of /proc/PID/stat: `descendants` reads it for every process
+    /// (thousands during the orphan tests) in each test's cleanup, so it skips building a `Stat`.
+    static func parent(of pid: pid_t) -> pid_t? {
+        guard let text = bytes("/proc/\(pid)/stat"), let close = text.lastIndex(of: UInt8(ascii: ")")) else {
+            return nil
+        }
+        // ") S PPID ...": the state letter, then the parent.
+        var index = close + 1
+        var field = 0
+        var value: pid_t = 0
+        var digits = 0
+        while index < text.count {
+            let byte = text[index]
+            if byte == UInt8(ascii: " ") {
+                if field == 2 { break }
+                field += 1
+            } else if field == 2, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                value = value * 10 + pid_t(byte - UInt8(ascii: "0"))
+                digits += 1
+            }
+            index += 1
+        }
+        return digits > 0 ? value : nil
+    }
+
     /// `State:` letter, nil if the process is gone (reaped).
     static func state(_ pid: pid_t) -> Character? { stat(pid)?.state }
 
@@ -126,14 +151,14 @@ enum ProcFS {
     }
 
     static func children(of parent: pid_t) -> [pid_t] {
-        allPIDs().filter { stat($0)?.parent == parent }
+        allPIDs().filter { self.parent(of: $0) == parent }
     }
 
     /// Children, grandchildren, ... of `root`, from one snapshot of parent links (parents before children).
     static func descendants(of root: pid_t) -> [pid_t] {
         var children: [pid_t: [pid_t]] = [:]
         for pid in allPIDs() {
-            if let parent = stat(pid)?.parent { children[parent, default: []].append(pid) }
+            if let parent = parent(of: pid) { children[parent, default: []].append(pid) }
         }
         var result: [pid_t] = []
         var queue = children[root] ?? []
@@ -148,8 +173,26 @@ enum ProcFS {
     /// Processes whose command line contains `marker` (use a unique marker per test).
     static func pids(commandLineContaining marker: String) -> [pid_t] {
         let me = getpid()
+        let wanted = Array(marker.utf8)
+        guard let first = wanted.first else { return allPIDs().filter { $0 != me } }
+        // Raw bytes and memchr/memcmp: this scans every process in cleanups, on a pool thread. The marker has no
+        // NUL, so a match never spans two arguments.
         return allPIDs().filter { pid in
-            pid != me && (commandLine(pid)?.contains { $0.contains(marker) } ?? false)
+            guard pid != me, let line = bytes("/proc/\(pid)/cmdline"), line.count >= wanted.count else { return false }
+            return line.withUnsafeBytes { all in
+                wanted.withUnsafeBytes { needle in
+                    guard let base = all.baseAddress, let target = needle.baseAddress else { return false }
+                    var start = 0
+                    while start + needle.count <= all.count {
+                        guard let hit = memchr(base + start, Int32(first), all.count - start - needle.count + 1)
+                        else { return false }
+                        let offset = base.distance(to: UnsafeRawPointer(hit))
+                        if memcmp(base + offset, target, needle.count) == 0 { return true }
+                        start = offset + 1
+                    }
+                    return false
+                }
+            }
         }
     }
 
@@ -163,13 +206,13 @@ enum ProcFS {
             guard pid != me, let environment = bytes("/proc/\(pid)/environ") else { return false }
             return environment.withUnsafeBytes { all in
                 wanted.withUnsafeBytes { needle in
+                    // memchr and memcmp per entry: a byte loop in Swift is slow in a debug build.
+                    guard let base = all.baseAddress, let wanted = needle.baseAddress else { return false }
                     var start = 0
                     while start < all.count {
-                        var end = start
-                        while end < all.count && all[end] != 0 { end += 1 }
-                        if end - start == needle.count
-                            && memcmp(all.baseAddress! + start, needle.baseAddress!, needle.count) == 0
-                        {
+                        let nul = memchr(base + start, 0, all.count - start)
+                        let end = nul.map { base.distance(to: UnsafeRawPointer($0)) } ?? all.count
+                        if end - start == needle.count && memcmp(base + start, wanted, needle.count) == 0 {
                             return true
                         }
                         start = end + 1

@@ -329,8 +329,27 @@ final class TemporaryDirectory: @unchecked Sendable {
     @discardableResult
     func write(_ name: String, _ text: String, mode: Int = 0o644) throws -> String {
         let file = path(name)
-        try text.write(toFile: file, atomically: false, encoding: .utf8)
-        chmod(file, mode_t(mode))
+        // Plain open/write: Foundation's String.write fsyncs, which on a busy machine held a pool thread for
+        // seconds. Written to a temporary name and renamed, so a pcinit reading the file never sees half of it.
+        let temporary = file + ".writing"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode_t(mode))
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file]) }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                close(fd)
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file])
+            }
+            written += n
+        }
+        close(fd)
+        chmod(temporary, mode_t(mode))
+        guard rename(temporary, file) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file])
+        }
         return file
     }
 }
