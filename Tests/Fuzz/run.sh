@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 fuzz_dir=Tests/Fuzz
+self=$fuzz_dir/run.sh
 out=.build/fuzz
 targets=(config health control dotenv)
 
@@ -43,7 +44,7 @@ build() {
     files="$files $(harness_of "$target")"
     mkdir -p "$out"
     # shellcheck disable=SC2086 # one word per file; the paths have no spaces
-    if [ -x "$binary" ] && [ -z "$(find $files "$0" -newer "$binary" 2>/dev/null | head -n 1)" ]; then return 0; fi
+    if [ -x "$binary" ] && [ -z "$(find $files "$self" -newer "$binary" 2>/dev/null | head -n 1)" ]; then return 0; fi
     echo "run.sh: building $binary" >&2
     # shellcheck disable=SC2086
     locked swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name "Fuzz_$target" \
@@ -69,7 +70,7 @@ run() {
 
 case "${1:-}" in
     "" | -h | --help)
-        sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,10p' "$self" | sed 's/^# \{0,1\}//'
         exit 2
         ;;
     build)
