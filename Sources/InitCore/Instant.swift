@@ -36,8 +36,13 @@ extension Duration {
         return (ns + 999_999) / 1_000_000
     }
 
-    /// A duration from a (possibly fractional) number of seconds, as config files give them.
+    /// A duration from a (possibly fractional) number of seconds, as config files give them. Clamped to what
+    /// Int64 nanoseconds hold (~292 years): converting a larger double, as `PCINIT_…=1e10` gave it, trapped.
     public static func seconds(fromConfig value: Double) -> Duration {
-        .nanoseconds(Int64((value * 1e9).rounded()))
+        let nanoseconds = (value * 1e9).rounded()
+        if nanoseconds.isNaN { return .zero }
+        if nanoseconds >= 0x1p63 { return .nanoseconds(Int64.max) }
+        if nanoseconds < -0x1p63 { return .nanoseconds(Int64.min) }
+        return .nanoseconds(Int64(nanoseconds))
     }
 }

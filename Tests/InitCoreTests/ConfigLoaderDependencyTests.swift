@@ -210,6 +210,19 @@ import Testing
             second.environment.resolved(inherited: []) == ["PC_PROC_NAME=worker", "PC_REPLICA_NUM=1", "ROLE=worker"])
     }
 
+    /// Found by Tests/Fuzz: `replicas: 100000000` built that many services (the loader ran out of time and
+    /// memory). The file gets the same cap as `pcinit scale`.
+    @Test func replicasAreCappedLikeScale() {
+        let result = loadConfig("processes:\n  w:\n    command: x\n    replicas: 100000000\n")
+        #expect(
+            result.messages == [
+                "process-compose.yml:4:15: error: processes.w.replicas: must be at most \(Invocation.maxReplicas), found 100000000"
+            ])
+        let atTheCap = loadConfig("processes:\n  w:\n    command: x\n    replicas: \(Invocation.maxReplicas)\n")
+        #expect(atTheCap.diagnostics.isEmpty)
+        #expect(atTheCap.config?.services.count == Invocation.maxReplicas)
+    }
+
     @Test func aSingleReplicaDependencyCanBeNamedDirectly() {
         let result = loadConfig(
             "processes:\n  a:\n    command: x\n    depends_on:\n      w-1:\n        condition: process_started\n  w:\n    command: x\n    replicas: 2\n"

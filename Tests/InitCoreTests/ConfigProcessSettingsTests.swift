@@ -234,6 +234,16 @@ struct ConfigLogSettingsTests {
                 == LogFileConfig(path: "/app/logs/web.log", maxBytes: 5 * 1024 * 1024, maxBackups: 3, truncate: true))
     }
 
+    /// Found by reading what Tests/Fuzz reaches: `max_size_mb` past Int.max bytes trapped multiplying; it is
+    /// clamped (no practical limit).
+    @Test func aHugeRotationSizeIsClampedInsteadOfTrapping() {
+        let result = loadConfig(
+            "processes:\n  w:\n    command: run\n    log_location: /l/w.log\n"
+                + "    log_configuration: {rotation: {max_size_mb: 9223372036854775807}}\n")
+        #expect(result.diagnostics.isEmpty)
+        #expect(result.service("w")?.logFile?.maxBytes == Int.max)
+    }
+
     @Test func replicasGetTheirNumber() {
         let placeholder = loadConfig(
             "processes:\n  w:\n    command: run\n    replicas: 2\n    log_location: /l/w-{PC_REPLICA_NUM}.log\n")

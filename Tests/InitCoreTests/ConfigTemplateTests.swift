@@ -197,6 +197,16 @@ import Testing
             ])
     }
 
+    /// Found by Tests/Fuzz: with bare "\r" line ends the YAML reader counts lines the finder of an error's
+    /// column did not ("\n" only), and a template error on line 3 of a one-"\n"-line file trapped.
+    @Test func templateErrorsAreLocatedInFilesWithCarriageReturnLineEnds() {
+        let result = loadConfig("processes:\r  a:\r    command: \"echo {{ .NOPE }}\"\r")
+        #expect(
+            result.messages == [
+                "process-compose.yml:3:20: error: processes.a.command: '{{ .NOPE }}': no var 'NOPE' (known: PC_REPLICA_NUM); process-compose would render '<no value>'\(Self.literal)\(Self.optOut)"
+            ])
+    }
+
     /// An error in every replica is reported once.
     @Test func replicaErrorsAreReportedOnce() {
         let result = loadConfig(

@@ -14,6 +14,19 @@ import Testing
         #expect(Duration.nanoseconds(-3).millisecondsRoundedUp == 0)
     }
 
+    /// Found by Tests/Fuzz: `x-pcinit: {stop_timeout: 1e10}` (or PCINIT_GRACE=1e10) trapped converting the
+    /// nanoseconds to Int64; they are clamped to Int64.max (~292 years).
+    @Test func hugeConfigDurationsAreClampedInsteadOfTrapping() {
+        #expect(DurationText.parse("1e10") == .nanoseconds(Int64.max))
+        #expect(DurationText.parse("1e300h") == .nanoseconds(Int64.max))
+        #expect(DurationText.parse("1.5") == .milliseconds(1500))
+        #expect(Duration.seconds(fromConfig: -1e300) == .nanoseconds(Int64.min))
+        #expect(Duration.seconds(fromConfig: .nan) == .zero)
+        let result = loadConfig("x-pcinit:\n  stop_timeout: 1e10\nprocesses:\n  a:\n    command: x\n")
+        #expect(result.diagnostics.isEmpty)
+        #expect(result.config?.pcinit.stopTimeout == .nanoseconds(Int64.max))
+    }
+
     @Test func environmentLayersPutInheritedBetweenDotEnvAndFile() {
         let env = ServiceEnvironment(
             belowInherited: [("PC_PROC_NAME", "web"), ("A", "dotenv"), ("B", "dotenv")],

@@ -1,3 +1,4 @@
+import Foundation
 import InitCore
 import Testing
 
@@ -23,6 +24,27 @@ import Testing
         var mapping = ""
         for level in 0..<600 { mapping += String(repeating: " ", count: level) + "k:\n" }
         #expect(YAMLTestSupport.failure(mapping).hasSuffix("nesting is deeper than 512 levels"))
+    }
+
+    /// Found by the libFuzzer config target (Tests/Fuzz): 450 levels of `- ` overflowed the 8 MB stack under
+    /// AddressSanitizer, below the cap, because parseBlockNode's frame held the inlined locals of its helpers
+    /// (~15 KB). At the cap, block and flow nesting parse on a thread with the main thread's usual 8 MB, and the
+    /// loader reports nesting past it as an error at file:line:col.
+    @Test func nestingAtTheCapFitsAnEightMegabyteStack() async {
+        let outcomes = await onThread(stackSize: 8 << 20) {
+            var mapping = ""
+            for level in 0..<511 { mapping += String(repeating: " ", count: level) + "k:\n" }
+            let flow = String(repeating: "[", count: 511) + String(repeating: "]", count: 511)
+            let flowMapping = String(repeating: "{a: ", count: 511) + String(repeating: "}", count: 511)
+            let documents = [String(repeating: "- ", count: 511) + "x\n", mapping, flow, flowMapping]
+            let parsed = documents.map { !YAMLTestSupport.json($0).hasPrefix("error") }
+            let tooDeep =
+                "processes:\n  web:\n    command: x\n    environment:\n"
+                + "      " + String(repeating: "- ", count: 600) + "x\n"
+            return (parsed, loadConfig(tooDeep).messages)
+        }
+        #expect(outcomes.0 == [true, true, true, true])
+        #expect(outcomes.1 == ["process-compose.yml:5:1024: error: nesting is deeper than 512 levels"])
     }
 
     @Test func aliasCannotSmuggleDepthPastTheCap() {
@@ -59,5 +81,15 @@ import Testing
             return
         }
         #expect(a.count == 10)
+    }
+}
+
+/// Runs `body` on a new thread with `stackSize` bytes of stack (Swift Testing's pool threads have less than a
+/// process's main thread).
+private func onThread<T: Sendable>(stackSize: Int, _ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        let thread = Thread { continuation.resume(returning: body()) }
+        thread.stackSize = stackSize
+        thread.start()
     }
 }

@@ -89,7 +89,15 @@ extension FieldReader {
             log.error("\(path): \(list) cannot be combined; choose one way to signal readiness", at: entry.keyPosition)
         }
 
-        let replicas = nonNegativeInt(node["replicas"], "\(path).replicas") ?? 1
+        var replicas = nonNegativeInt(node["replicas"], "\(path).replicas") ?? 1
+        // As many as `pcinit scale` accepts: `replicas: 100000000` would build that many services before anything
+        // ran (found by Tests/Fuzz: the loader ran out of time and memory).
+        if replicas > Invocation.maxReplicas {
+            log.error(
+                "\(path).replicas: must be at most \(Invocation.maxReplicas), found \(replicas)",
+                at: node["replicas"]?.position)
+            replicas = 1
+        }
         // A draft is returned even without a command, so its dependencies are checked too (the
         // error already logged keeps the config from being used).
         return ProcessDraft(

@@ -140,7 +140,8 @@ extension FieldReader {
         if mapping(rotation, "\(path).log_configuration.rotation", schema: ConfigSchemas.logRotation) != nil {
             let rotationPath = "\(path).log_configuration.rotation"
             if let megabytes = nonNegativeInt(rotation?["max_size_mb"], "\(rotationPath).max_size_mb"), megabytes > 0 {
-                file.maxBytes = megabytes * 1024 * 1024
+                // Clamped: a count of megabytes past Int.max bytes trapped; it means no practical limit.
+                file.maxBytes = megabytes > Int.max >> 20 ? Int.max : megabytes << 20
             }
             if let backups = nonNegativeInt(rotation?["max_backups"], "\(rotationPath).max_backups"), backups > 0 {
                 file.maxBackups = backups

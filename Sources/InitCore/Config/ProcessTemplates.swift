@@ -133,10 +133,15 @@ struct ProcessTemplates {
         /// scalar's own position (a quoted scalar whose escapes changed the text).
         func position(of failure: GoTemplate.Failure, in text: String, _ node: ConfigNode) -> SourcePosition {
             let start = node.position.location.line
-            if let text = sourceTexts[node.position.file], start >= 1 {
-                let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-                let span = text.count { $0 == "\n" } + 3
-                for line in start..<min(lines.count + 1, start + span) {
+            if let source = sourceTexts[node.position.file], start >= 1 {
+                // Lines as the YAML reader counts them: "\r" alone ends one too ("\r\n" is one Character). With
+                // "\n" only, a file of bare "\r" had fewer lines than the node's line number, and the range below
+                // trapped (found by Tests/Fuzz).
+                let isBreak: (Character) -> Bool = { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+                let lines = source.split(omittingEmptySubsequences: false, whereSeparator: isBreak)
+                let span = text.count(where: isBreak) + 3
+                let end = min(lines.count + 1, start + span)
+                for line in start..<max(start, end) {
                     if let column = GoTemplate.column(of: failure.action, in: lines[line - 1]) {
                         return SourcePosition(
                             file: node.position.file, location: SourceLocation(line: line, column: column))

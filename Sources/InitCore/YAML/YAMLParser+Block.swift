@@ -98,6 +98,7 @@ extension YAMLParser {
     }
 
     /// A key of a block mapping after the first, up to (not including) its `:`.
+    @inline(never)  // keeps the recursive frames small (see YAMLParser.maxDepth)
     private mutating func parseBlockMappingKey() throws(YAMLError) -> YAMLNode {
         // A key is a single line; one that runs on is reported as that, not as a badly indented line.
         flowLineIndent = 0

@@ -57,6 +57,7 @@ extension YAMLParser {
         }
     }
 
+    @inline(never)  // keeps the recursive frames small (see YAMLParser.maxDepth)
     private mutating func startBlockNode(parentIndent: Int, context: BlockContext) throws(YAMLError)
         -> BlockNodeStart
     {

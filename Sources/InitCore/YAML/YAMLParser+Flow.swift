@@ -78,6 +78,7 @@ extension YAMLParser {
     /// with an entry should be indented by `flowLineIndent` spaces (a warning otherwise); a closing bracket may
     /// sit anywhere (a common style, and libyaml takes it). A comment glued to the token before it is taken as
     /// one, with a warning, as libyaml takes it.
+    @inline(never)  // keeps the recursive frames small (see YAMLParser.maxDepth)
     private mutating func skipFlowSpace(opening: SourceLocation, name: String, closingText: String) throws(YAMLError) {
         var crossedBreak = false
         while true {

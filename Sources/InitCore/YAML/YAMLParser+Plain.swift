@@ -105,6 +105,7 @@ extension YAMLParser {
     }
 
     /// A complete plain scalar node starting at the current position.
+    @inline(never)  // keeps the recursive frames small (see YAMLParser.maxDepth)
     mutating func parsePlainScalar(parentIndent: Int, flow: Bool) -> YAMLNode {
         let start = here
         let first = scanPlainLine(flow: flow)

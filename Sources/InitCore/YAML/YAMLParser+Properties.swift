@@ -14,6 +14,7 @@ struct AnchorScope {
 }
 
 extension YAMLParser {
+    @inline(never)  // keeps the recursive frames small (see YAMLParser.maxDepth)
     mutating func parseProperties(flow: Bool) throws(YAMLError) -> NodeProperties {
         var properties = NodeProperties()
         while true {
@@ -91,6 +92,7 @@ extension YAMLParser {
     }
 
     /// Applies the tag (checking it fits the node) and records the anchor.
+    @inline(never)  // keeps the recursive frames small (see YAMLParser.maxDepth)
     mutating func finishProperties(
         _ node: inout YAMLNode, _ properties: NodeProperties, _ scope: AnchorScope
     ) throws(YAMLError) {
@@ -132,6 +134,7 @@ extension YAMLParser {
     }
 
     /// Expands `*name` to a copy of the anchored node, charging its size against the expansion cap.
+    @inline(never)  // keeps the recursive frames small (see YAMLParser.maxDepth)
     mutating func parseAlias() throws(YAMLError) -> YAMLNode {
         let start = here
         pos += 1

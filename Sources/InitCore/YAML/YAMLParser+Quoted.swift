@@ -1,5 +1,6 @@
 /// Single- and double-quoted scalars, with escapes and line folding.
 extension YAMLParser {
+    @inline(never)  // keeps the recursive frames small (see YAMLParser.maxDepth)
     mutating func parseQuotedScalar() throws(YAMLError) -> YAMLNode {
         let start = here
         let isDouble = peek == Byte.doubleQuote
