@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 import InitCore
 
 /// Who started each child pcinit is waiting for. The one reaper hands every reaped pid here; a pid nobody

@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 
 /// Signals everything below pcinit. As PID 1 that is every other process in the namespace (kill(-1));
 /// as a subreaper it is the process tree under our pid, found through /proc.

@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 
 /// One descriptor held back for the moment pcinit runs out of them. Out of descriptors, `accept` fails and
 /// the platform's health check and the operator's control socket would go unanswered until something else

@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 /// Runs one `env_cmds` command while the config is loaded, before any event loop exists (so blocking here

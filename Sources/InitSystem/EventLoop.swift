@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 /// One epoll set, fd handlers, and deadline timers. Single-threaded; sleeps with no timeout when

@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 import InitCore
 
 /// The few file-system questions the core's injected readers ask.
@@ -7,7 +7,7 @@ public enum FileSystem {
 
     public static func isDirectory(_ path: String) -> Bool {
         var status = stat()
-        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
+        return stat(path, &status) == 0 && FileKind(mode: status.st_mode) == .directory
     }
 
     /// The whole file as UTF-8 text (invalid bytes replaced).
@@ -20,7 +20,7 @@ public enum FileSystem {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            let n = buffer.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress, $0.count) }
             if n > 0 {
                 bytes += buffer[..<n]
             } else if n == 0 {

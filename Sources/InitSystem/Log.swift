@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 import InitCore
 
 /// pcinit's own voice on stderr: `pcinit | message` (or one JSON object per line with `log_format: json`).

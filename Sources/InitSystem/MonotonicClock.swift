@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 import InitCore
 
 /// The real clock behind the core's `Instant`.

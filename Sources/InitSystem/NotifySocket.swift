@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 
 /// sd_notify receiver for one service: a unix datagram socket whose path goes into the service's
 /// NOTIFY_SOCKET. A path starting with `@` names a socket in the abstract namespace (as systemd reads
@@ -53,7 +52,7 @@ public final class NotifySocket {
         }
         if bound != 0 {
             let error = SystemError("bind \(path)")
-            Glibc.close(fd)
+            posixClose(fd)
             fd = -1
             throw error
         }
@@ -74,7 +73,7 @@ public final class NotifySocket {
         guard fd >= 0 else { return }
         if let watch { loop.unwatch(watch) }
         watch = nil
-        Glibc.close(fd)
+        posixClose(fd)
         fd = -1
         var info = stat()
         if let boundFile, lstat(path, &info) == 0, UInt(info.st_dev) == boundFile.device,
@@ -88,7 +87,7 @@ public final class NotifySocket {
     private static func removeStaleSocket(at path: String) throws(SystemError) {
         var info = stat()
         guard lstat(path, &info) == 0 else { return }
-        guard info.st_mode & S_IFMT == S_IFSOCK else {
+        guard FileKind(mode: info.st_mode) == .socket else {
             throw SystemError("notify socket path \(path) exists and is not a socket", errno: EEXIST)
         }
         if unlink(path) != 0 { throw SystemError("unlink stale \(path)") }

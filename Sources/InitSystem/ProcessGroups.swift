@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 import InitCore
 
 /// A service whose main process (its process group's leader) was reaped.

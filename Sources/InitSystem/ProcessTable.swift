@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 import InitCore
 
 /// One process as /proc/PID/stat shows it: what pcinit needs to find a service's processes, and what they use.
@@ -34,7 +34,7 @@ enum ProcessTable {
         defer { close(fd) }
         // The command name is at most 64 bytes; every other field is a number: 1 KiB holds the whole line.
         var buffer = [UInt8](repeating: 0, count: 1024)
-        let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        let n = buffer.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress, $0.count) }
         guard n > 0 else { return nil }
         let text = buffer[..<n]
         guard let close = text.lastIndex(of: UInt8(ascii: ")")) else { return nil }

@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 import InitCore
 
 /// Reads `ProcessUsage` from /proc when asked (a metrics scrape, a status request); nothing polls it.

@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 
 /// A pseudo-terminal pair for an `is_tty` service: the child gets the slave as stdout, stderr and controlling
 /// terminal (so programs that colour or line-buffer only on a terminal behave as their authors saw them), and

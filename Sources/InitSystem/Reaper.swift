@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 /// Collects exited children. This is the only place pcinit calls `waitpid(-1)`: as PID 1 or subreaper

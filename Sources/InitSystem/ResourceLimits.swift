@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 /// pcinit's own file-descriptor limit, and what its children get. An init that runs out of descriptors goes

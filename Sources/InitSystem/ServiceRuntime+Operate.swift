@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 import InitCore
 
 /// What re-reading the config gives: the config and the settings it implies, with the same precedence as at

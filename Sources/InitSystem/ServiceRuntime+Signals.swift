@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 /// Signals, the one reaper's results, and the end of the run.

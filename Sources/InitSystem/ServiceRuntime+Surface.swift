@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 import InitCore
 
 // MARK: - Health endpoint

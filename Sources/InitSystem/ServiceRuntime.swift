@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 /// Config mode: carries out what the supervisor decides. One epoll loop: the signalfd (SIGCHLD → the one

@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 /// The signal state pcinit found at start-up and hands to the programs it runs, so a child sees what it

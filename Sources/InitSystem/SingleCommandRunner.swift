@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 /// tini's job, done fully: run one command in its own process group, forward every signal to that group,
@@ -221,7 +220,7 @@ extension SingleCommandRunner: HealthSource {
 /// so job control and ^C work as without pcinit.
 enum ForegroundTerminal {
     static func open() -> Int32? {
-        let fd = Glibc.open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        let fd = InitSystem.open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         if tcgetpgrp(fd) != getpgrp() {
             close(fd)

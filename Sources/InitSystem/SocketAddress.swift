@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 /// An IPv4 or IPv6 address and port: what probes connect to, the health listener binds to, and the kernel

@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 extension SpawnRequest {

@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 /// Everything needed to start one program.
@@ -214,7 +213,7 @@ struct CStringArray {
     }
 
     func free() {
-        for i in 0..<count { Glibc.free(pointer[i]) }
+        for i in 0..<count { CInit.free(pointer[i]) }
         pointer.deallocate()
     }
 }
@@ -223,7 +222,7 @@ struct CStringArray {
 public enum ProcessEnvironment {
     public static func current() -> [String] {
         var result: [String] = []
-        var cursor = environ
+        guard var cursor = environ else { return result }
         while let entry = cursor.pointee {
             result.append(String(cString: entry))
             cursor += 1

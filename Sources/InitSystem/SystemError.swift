@@ -1,11 +1,11 @@
-import Glibc
+import CInit
 
 /// A failed system call: which operation, on what, and the errno it left.
 public struct SystemError: Error, CustomStringConvertible {
     public var operation: String
     public var errno: Int32
 
-    public init(_ operation: String, errno: Int32 = Glibc.errno) {
+    public init(_ operation: String, errno: Int32 = pci_errno()) {
         self.operation = operation
         self.errno = errno
     }

@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 import InitCore
 import InitSystem
 

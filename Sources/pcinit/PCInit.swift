@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 import InitSystem
 
@@ -132,7 +131,7 @@ struct PCInit {
         if pci_set_child_subreaper() == 0 {
             Log.debug("not PID 1: registered as child subreaper")
         } else {
-            Log.warning("not PID 1 and cannot become a subreaper: \(SystemError.describe(errno))")
+            Log.warning("not PID 1 and cannot become a subreaper: \(SystemError.describe(pci_errno()))")
         }
     }
 

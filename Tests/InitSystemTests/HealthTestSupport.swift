@@ -130,9 +130,9 @@ enum TestClient {
     static func connect(host: String = "127.0.0.1", port: UInt16) throws -> Int32 {
         guard let address = SocketAddress(host: host, port: port) else { throw TestFailure("bad host \(host)") }
         let fd = socket(address.family, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw TestFailure("socket: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw TestFailure("socket: \(String(cString: strerror(Glibc.errno)))") }
         if address.withSockaddr({ Glibc.connect(fd, $0, $1) }) != 0 {
-            let message = String(cString: strerror(errno))
+            let message = String(cString: strerror(Glibc.errno))
             Glibc.close(fd)
             throw TestFailure("connect \(host):\(port): \(message)")
         }

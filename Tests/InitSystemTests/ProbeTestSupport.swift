@@ -34,7 +34,7 @@ final class TestChildren {
         for pid in handlers.keys {
             kill(-pid, SIGKILL)
             var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            while waitpid(pid, &status, 0) < 0 && Glibc.errno == EINTR {}
         }
     }
 
@@ -153,7 +153,7 @@ func httpProbe(
 /// A fresh empty directory under /tmp, removed by the caller.
 func makeTemporaryDirectory(_ label: String) -> String {
     var template = Array("/tmp/pcinit-\(label)-XXXXXX".utf8CString)
-    guard let created = mkdtemp(&template) else { fatalError("mkdtemp: \(errno)") }
+    guard let created = mkdtemp(&template) else { fatalError("mkdtemp: \(Glibc.errno)") }
     return String(cString: created)
 }
 
@@ -236,7 +236,7 @@ final class TestHTTPServer: @unchecked Sendable {
             while true {
                 let client = accept(listenFD, nil, nil)
                 if client < 0 {
-                    if errno == EINTR { continue }
+                    if Glibc.errno == EINTR { continue }
                     break
                 }
                 let head = Self.readHead(client)
@@ -292,7 +292,7 @@ struct TestProcess {
     @discardableResult
     func wait() -> ChildTermination {
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        while waitpid(pid, &status, 0) < 0 && Glibc.errno == EINTR {}
         return Reaper.decode(status)
     }
 

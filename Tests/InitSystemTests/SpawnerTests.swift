@@ -44,7 +44,7 @@ struct SpawnerTests {
             let n = buffer.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
             if n > 0 {
                 output += buffer[..<n]
-            } else if n < 0 && errno == EINTR {
+            } else if n < 0 && Glibc.errno == EINTR {
                 continue
             } else {
                 break
@@ -52,7 +52,7 @@ struct SpawnerTests {
         }
         close(fds[0])
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        while waitpid(pid, &status, 0) < 0 && Glibc.errno == EINTR {}
         return (pci_wifexited(status) != 0 ? pci_wexitstatus(status) : -1, String(decoding: output, as: UTF8.self))
     }
 

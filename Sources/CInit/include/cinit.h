@@ -11,6 +11,8 @@
 #include <sys/socket.h>
 #include <sys/resource.h>
 
+#include "pci_libc.h"
+
 // Wait-status macros are macros, invisible to Swift.
 int pci_wifexited(int status);
 int pci_wexitstatus(int status);

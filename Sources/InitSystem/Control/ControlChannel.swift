@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 /// The client's end of one control connection: a blocking socket, written whole and read line by line.
@@ -42,7 +41,7 @@ final class ControlChannel {
     func send(_ text: String) -> ControlClientError? {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes { posixSend(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if n > 0 {
                 bytes = bytes.dropFirst(n)
             } else if n < 0 && errno == EINTR {

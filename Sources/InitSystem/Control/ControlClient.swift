@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 /// The `pcinit status|start|stop|restart|logs` side of the control socket.
@@ -124,5 +123,5 @@ private struct InterruptSignals {
         fd = pci_signalfd(&mask)
     }
 
-    func close() { if fd >= 0 { Glibc.close(fd) } }
+    func close() { if fd >= 0 { posixClose(fd) } }
 }

@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 import InitCore
 
 /// Why a control command could not get its answer. `description` is the line `pcinit` prints.

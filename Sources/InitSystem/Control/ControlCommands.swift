@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 import InitCore
 
 /// `pcinit status|start|stop|restart|logs`: each asks the running pcinit over the control socket, prints

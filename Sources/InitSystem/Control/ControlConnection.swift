@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 /// One client of the control socket. Reads newline-delimited requests, hands each to the server's handler,
@@ -125,7 +124,7 @@ public final class ControlConnection {
         dropTimer = nil
         if let watch { loop.unwatch(watch) }
         watch = nil
-        Glibc.close(fd)
+        posixClose(fd)
         fd = -1
         input = []
         output = []
@@ -243,7 +242,7 @@ public final class ControlConnection {
         let wasPaused = isPaused
         while isOpen, queuedBytes > 0 {
             let n = output.withUnsafeBytes { raw in
-                Glibc.send(fd, raw.baseAddress! + outputStart, queuedBytes, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+                posixSend(fd, raw.baseAddress! + outputStart, queuedBytes, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
             }
             if n > 0 {
                 outputStart += n

@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 /// The control socket's listener: a unix stream socket (mode 0600, so only root — or whoever runs
@@ -71,7 +70,7 @@ public final class ControlServer {
         for connection in Array(connections.values) { connection.close() }
         connections = [:]
         guard fd >= 0 else { return }
-        Glibc.close(fd)
+        posixClose(fd)
         fd = -1
         if let identity, let current = UnixSocket.identity(path), current == identity { unlink(path) }
         identity = nil
@@ -82,7 +81,7 @@ public final class ControlServer {
         // The umask makes the file 0600 from birth: no window in which anyone else could connect.
         let savedMask = umask(0o177)
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, length) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { CInit.bind(fd, $0, length) }
         }
         let bindErrno = errno
         umask(savedMask)
@@ -138,7 +137,7 @@ public final class ControlServer {
             connections[serial] = connection
         } catch {
             Log.warning("control socket: \(error)")
-            Glibc.close(client)
+            posixClose(client)
         }
     }
 
@@ -147,7 +146,7 @@ public final class ControlServer {
             ControlError(code: ControlError.applicationError, message: "too many control connections; try again"))
         var line = busy.line
         _ = line.withUTF8 { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
-        Glibc.close(client)
+        posixClose(client)
         reserve?.refill()
     }
 

@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 
 /// The file-system unix stream socket plumbing shared by the control server and client.
 enum UnixSocket {
@@ -30,7 +29,7 @@ enum UnixSocket {
         var address = address
         while true {
             let result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, length) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { posixConnect(fd, $0, length) }
             }
             if result == 0 { return 0 }
             if errno != EINTR { return errno }
@@ -45,12 +44,12 @@ enum UnixSocket {
             if errno == ENOENT { return }
             throw SystemError("stat \(path)")
         }
-        guard info.st_mode & S_IFMT == S_IFSOCK else {
+        guard FileKind(mode: info.st_mode) == .socket else {
             throw SystemError("\(path) exists and is not a socket", errno: EEXIST)
         }
         let (address, length) = try UnixSocket.address(path)
         let probe = try make(nonblocking: true)
-        defer { Glibc.close(probe) }
+        defer { posixClose(probe) }
         let result = connect(probe, to: address, length: length)
         switch result {
         case ECONNREFUSED:

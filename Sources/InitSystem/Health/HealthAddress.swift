@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 
 /// Where the health listener binds, from `--health-addr` / `PCINIT_HEALTH_ADDR` / `x-pcinit`.
 public enum HealthAddress: Equatable, Sendable, CustomStringConvertible {

@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 /// `pcinit --check`: one GET /readyz against the running init's health listener, answered within a total time

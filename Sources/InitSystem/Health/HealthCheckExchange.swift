@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 /// One HTTP exchange with a deadline, for the health check client: connect, send, read until the server closes.
@@ -35,7 +34,7 @@ enum HealthCheckExchange {
     }
 
     private static func connect(_ fd: Int32, _ address: SocketAddress, _ deadline: Instant) -> Outcome? {
-        let result = address.withSockaddr { Glibc.connect(fd, $0, $1) }
+        let result = address.withSockaddr { posixConnect(fd, $0, $1) }
         if result == 0 { return nil }
         guard errno == EINPROGRESS || errno == EINTR else { return .failed(errno) }
         guard wait(fd, for: POLLOUT, until: deadline) else { return .timedOut }

@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 
 /// Creates the health listener's socket: non-blocking, close-on-exec, SO_REUSEADDR, dual stack for "::".
 enum HealthListenSocket {
@@ -36,7 +35,7 @@ enum HealthListenSocket {
             if listen(fd, backlog) != 0 { throw SystemError("listen") }
             return fd
         } catch {
-            Glibc.close(fd)
+            posixClose(fd)
             throw error
         }
     }

@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 /// One client's life: read the head, answer, shut down our side, drain, close.

@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 /// `GET /events`: the event stream as server-sent events (`text/event-stream`, one JSON object per `data:`

@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 /// The HTTP health listener, served from the init's event loop. Nothing here blocks: every socket is
@@ -67,7 +66,7 @@ public final class HealthServer {
                 self.acceptPending()
             }
         } catch {
-            Glibc.close(listenFD)
+            posixClose(listenFD)
             throw error
         }
     }
@@ -80,7 +79,7 @@ public final class HealthServer {
         listenWatch = nil
         if let resumeTimer { loop.cancel(resumeTimer) }
         resumeTimer = nil
-        if listenFD >= 0 { Glibc.close(listenFD) }
+        if listenFD >= 0 { posixClose(listenFD) }
         listenFD = -1
         for serial in Array(connections.keys) { finish(serial) }
     }
@@ -122,7 +121,7 @@ public final class HealthServer {
             // Accept-and-close rather than leave it queued: a full backlog would keep the listener readable and
             // the loop spinning.
             guard let oldestIdle = connections.filter({ $0.value.isIdle }).keys.min() else {
-                Glibc.close(fd)
+                posixClose(fd)
                 return
             }
             finish(oldestIdle)
@@ -136,7 +135,7 @@ public final class HealthServer {
                 self.handle(events, on: serial)
             }
         } catch {
-            Glibc.close(fd)
+            posixClose(fd)
             return
         }
         connections[serial] = connection
@@ -163,7 +162,7 @@ public final class HealthServer {
         guard let connection = connections.removeValue(forKey: serial) else { return }
         if let watch = connection.watch { loop.unwatch(watch) }
         if let timer = connection.deadlineTimer { loop.cancel(timer) }
-        Glibc.close(connection.fd)
+        posixClose(connection.fd)
         reserve?.refill()
     }
 }

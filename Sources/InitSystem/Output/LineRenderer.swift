@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 import InitCore
 
 /// Turns a relay batch (`prefix line\n` records) into what a sink gets when that is not the batch itself:

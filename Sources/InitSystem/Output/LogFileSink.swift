@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 import InitCore
 
 /// A service's `log_location`: its lines are appended to a file as well as relayed, rotated by size
@@ -33,7 +33,7 @@ final class LogFileSink {
         makeParentDirectories()
         let flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncateOnOpen ? O_TRUNC : 0)
         truncateOnOpen = false
-        fd = Glibc.open(config.path, flags, 0o644)
+        fd = InitSystem.open(config.path, flags, 0o644)
         guard fd >= 0 else {
             // Said once: a file that cannot be opened must not turn every line into a warning.
             failed = true

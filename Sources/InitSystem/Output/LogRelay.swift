@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 
 /// Reads one service stream (its stdout or stderr pipe) and relays it line by line as `name | line`.
 /// Only whole lines go out, so services never tear each other's lines; a line longer than `maxLineBytes`
@@ -92,7 +91,7 @@ public final class LogRelay {
 
     private func read(untilCongested: Bool) {
         while !isClosed {
-            let n = Self.readBuffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            let n = Self.readBuffer.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress, $0.count) }
             if n > 0 {
                 consume(count: n)
                 if untilCongested && output.isCongested {
@@ -276,7 +275,7 @@ public final class LogRelay {
         isClosed = true
         if let watch { loop.unwatch(watch) }
         watch = nil
-        Glibc.close(fd)
+        posixClose(fd)
     }
 }
 

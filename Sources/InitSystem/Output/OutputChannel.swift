@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 
 /// pcinit's stdout or stderr, written from the event loop without ever blocking it on a slow reader.
 /// Text queues up and goes out in pipe-atomic chunks when the fd is writable; while the queue is over its
@@ -26,16 +25,16 @@ public final class OutputChannel {
         self.loop = loop
         var status = stat()
         fstat(fd, &status)
-        let kind = status.st_mode & S_IFMT
-        pollable = kind == S_IFIFO || kind == S_IFSOCK || kind == S_IFCHR && isatty(fd) != 0
-        pipeCapacity = kind == S_IFIFO ? Int(max(0, pci_pipe_capacity(fd))) : 0
+        let kind = FileKind(mode: status.st_mode)
+        pollable = kind == .fifo || kind == .socket || kind == .characterDevice && isatty(fd) != 0
+        pipeCapacity = kind == .fifo ? Int(max(0, pci_pipe_capacity(fd))) : 0
     }
 
     /// How much may be written now without blocking, given that poll said writable: pipe writes up to
     /// PIPE_BUF are atomic and fit the free slot poll promised; an empty pipe takes its whole capacity.
     private func writableBytes() -> Int {
         var queued: Int32 = 0
-        if pipeCapacity > Self.chunkBytes && ioctl(fd, UInt(FIONREAD), &queued) == 0 && queued == 0 {
+        if pipeCapacity > Self.chunkBytes && pci_ioctl_pointer(fd, UInt(FIONREAD), &queued) == 0 && queued == 0 {
             return pipeCapacity
         }
         return Self.chunkBytes
@@ -70,7 +69,7 @@ public final class OutputChannel {
             var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
             guard poll(&pfd, 1, 0) == 1, pfd.revents & Int16(POLLOUT) != 0 else { break }
             let end = min(queue.count, sent + writableBytes())
-            let n = queue[sent..<end].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            let n = queue[sent..<end].withUnsafeBytes { posixWrite(fd, $0.baseAddress, $0.count) }
             if n > 0 {
                 sent += n
             } else if n < 0 && errno != EINTR && errno != EAGAIN {

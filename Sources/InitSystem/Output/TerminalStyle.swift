@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 
 /// ANSI colours for the `name |` prefixes, only where a person reads them: the fd is a terminal, `NO_COLOR`
 /// is unset or empty (no-color.org), and `TERM` is not `dumb`. Never in JSON mode or in log files.

@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 import InitCore
 
 /// An exec check: `[shell.command, shell.argument, command]` (or a list `exec.command` as written) in its own

@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 
 /// An http_get check: an HTTP/1.0 GET over a non-blocking connection; success when the status code is the
 /// expected one. Only the status line is read, so a large or slow body costs nothing.

@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 import InitCore
 
 /// Identifies one check started by `ProbeRunner.run`, so it can be cancelled.

@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 
 /// A non-blocking TCP client socket on the event loop: connect, then whatever the caller watches for.
 final class TCPConnection {
@@ -21,7 +20,7 @@ final class TCPConnection {
     /// Connects without blocking; `done(nil)` once connected, `done(reason)` if it failed. `done` runs on
     /// a later loop turn unless the kernel answered at once (then before `connect` returns).
     func connect(_ done: @escaping (String?) -> Void) {
-        let result = peer.withSockaddr { Glibc.connect(fd, $0, $1) }
+        let result = peer.withSockaddr { posixConnect(fd, $0, $1) }
         if result == 0 { return done(nil) }
         // On loopback even a refused connect may start as EINPROGRESS and fail later through SO_ERROR.
         guard errno == EINPROGRESS || errno == EINTR else { return done(failure(errno)) }
@@ -55,7 +54,7 @@ final class TCPConnection {
     func close() {
         guard fd >= 0 else { return }
         unwatch()
-        Glibc.close(fd)
+        posixClose(fd)
         fd = -1
     }
 

@@ -1,5 +1,4 @@
 import CInit
-import Glibc
 import InitCore
 
 /// A nameserver as an exchange uses it: where to send, and how messages name it.
@@ -124,10 +123,10 @@ final class DNSExchange {
             server.address.family, Int32(SOCK_DGRAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return "socket: \(SystemError.describe(errno))" }
         resources.sockets += 1
-        guard server.address.withSockaddr({ Glibc.connect(fd, $0, $1) }) == 0 else {
+        guard server.address.withSockaddr({ posixConnect(fd, $0, $1) }) == 0 else {
             return SystemError.describe(errno)
         }
-        let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        let sent = bytes.withUnsafeBytes { posixSend(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         guard sent == bytes.count else { return sent < 0 ? SystemError.describe(errno) : "short send" }
         do {
             watch = try loop.watch(fd, for: UInt32(EPOLLIN.rawValue)) { [self] _ in readable() }

@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 import InitCore
 
 /// Why a host name gave no address: the probe's detail, such as `cannot resolve db.internal: NXDOMAIN

@@ -1,4 +1,4 @@
-import Glibc
+import CInit
 
 /// Where the resolver reads its configuration, and its bounds. Tests point the paths at their own files
 /// and the port at a DNS server of their own on loopback.
@@ -28,7 +28,7 @@ enum ResolverFiles {
         var buffer = [UInt8](repeating: 0, count: 16384)
         while bytes.count < limit {
             let wanted = min(buffer.count, limit - bytes.count)
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, wanted) }
+            let count = buffer.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress, wanted) }
             if count > 0 {
                 bytes += buffer[..<count]
             } else if count == 0 || errno != EINTR {
