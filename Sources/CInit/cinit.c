@@ -253,3 +253,15 @@ int pci_spawn(const pci_spawn_request *r, pid_t *pid, int *failed_step, int *fai
     *pid = new_pid;
     return 0;
 }
+
+// glibc calls every .init_array function with main's argc, argv and envp (static binaries too): the one way to
+// read the command line without Swift's CommandLine, which Embedded Swift lacks.
+static int pci_saved_argc;
+static char **pci_saved_argv;
+__attribute__((constructor)) static void pci_save_arguments(int argc, char **argv, char **envp) {
+    (void)envp;
+    pci_saved_argc = argc;
+    pci_saved_argv = argv;
+}
+int pci_argc(void) { return pci_saved_argc; }
+char **pci_argv(void) { return pci_saved_argv; }

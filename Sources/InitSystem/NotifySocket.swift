@@ -59,7 +59,7 @@ public final class NotifySocket {
         var info = stat()
         if !isAbstract && lstat(path, &info) == 0 { boundFile = (UInt(info.st_dev), UInt(info.st_ino)) }
         do {
-            watch = try loop.watch(fd, for: UInt32(EPOLLIN.rawValue)) { [unowned self] _ in receive() }
+            watch = try loop.watch(fd, for: UInt32(EPOLLIN.rawValue)) { [self] _ in receive() }
         } catch {
             close()
             throw error

@@ -57,8 +57,8 @@ enum ProcessTable {
             let children = members.filter { $0.parent == group }
             return children.count == 1 ? children[0].pid : group
         }
-        let memberPIDs = Set(members.map(\.pid))
-        let tops = members.filter { !memberPIDs.contains($0.parent) }.map(\.pid).sorted()
+        let memberPIDs = Set(members.map { $0.pid })
+        let tops = members.filter { !memberPIDs.contains($0.parent) }.map { $0.pid }.sorted()
         return tops.first ?? group
     }
 }

@@ -149,9 +149,8 @@ extension ServiceRuntime {
         connection.reply(id: id, result: .object([("events", .array(snapshot))]))
         connection.isFollowing = true
         eventFollowers.append((connection, names))
-        connection.onClose = { [unowned self, unowned connection] in
-            self.eventFollowers.removeAll { $0.connection === connection }
-        }
+        let follower = connection.id
+        connection.onClose = { [self] in eventFollowers.removeAll { $0.connection.id == follower } }
     }
 
     func publish(_ event: ServiceEvent, baseName: String) {

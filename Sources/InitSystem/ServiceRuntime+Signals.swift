@@ -99,7 +99,7 @@ extension ServiceRuntime {
         if let timer = endTimer { loop.cancel(timer) }
         endTimer = nil
         if let deadline = endOfRun.nextDeadline {
-            endTimer = loop.schedule(at: deadline) { [unowned self] in
+            endTimer = loop.schedule(at: deadline) { [self] in
                 Log.warning("processes still running after the grace period: SIGKILL")
                 self.endTimer = nil
                 self.perform(self.endOfRun.tick(now: MonotonicClock.now()))

@@ -39,7 +39,7 @@ extension ServiceRuntime: HealthSource {
     func observedServices(withUsage: Bool) -> [ServiceStatus] {
         var statuses = supervisor.services
         // The supervisor's pid is the process group's id, kept while any member of the group is left.
-        let groups = statuses.map(\.pid)
+        let groups = statuses.map { $0.pid }
         var table: [ProcessEntry]?
         func snapshot() -> [ProcessEntry] {
             if table == nil { table = ProcessTable.snapshot() }
@@ -87,7 +87,7 @@ extension ServiceRuntime {
         guard let path = settings.controlSocketPath else { return }
         do throws(SystemError) {
             controlServer = try ControlServer(loop: loop, path: path, reserve: descriptorReserve) {
-                [unowned self] request, connection in
+                [self] request, connection in
                 self.handleControl(request, connection)
             }
         } catch  where error.errno == EADDRINUSE {
@@ -208,14 +208,15 @@ extension ServiceRuntime {
                 ($0.sequence, LogEntry(service: serviceIO.name, line: $0.text))
             }
         }
-        let entries = numbered.sorted { $0.sequence < $1.sequence }.map(\.entry)
+        let entries = numbered.sorted { $0.sequence < $1.sequence }.map { $0.entry }
         connection.reply(id: id, result: LogEntry.result(entries))
         guard request.follow else { return }
         connection.isFollowing = true
         followers.append((connection, Set(selected)))
-        connection.onClose = { [unowned self, unowned connection] in
-            self.followers.removeAll { $0.connection === connection }
-            self.updateRingObservers()
+        let follower = connection.id
+        connection.onClose = { [self] in
+            followers.removeAll { $0.connection.id == follower }
+            updateRingObservers()
         }
         updateRingObservers()
     }
@@ -223,7 +224,7 @@ extension ServiceRuntime {
     /// Rings report new lines only while someone follows them, so relaying costs nothing extra otherwise.
     func updateRingObservers() {
         for (id, service) in io {
-            let watchers = followers.filter { $0.services.contains(id) }.map(\.connection)
+            let watchers = followers.filter { $0.services.contains(id) }.map { $0.connection }
             if watchers.isEmpty {
                 service.ring.observer = nil
             } else {

@@ -70,7 +70,9 @@ public final class ServiceRuntime {
     let devNull: Int32
     /// Each service's I/O, keyed by the supervisor's ids; made and dropped by its actions.
     var io: [ServiceID: ServiceIO] = [:]
-    var relays: [LogRelay] = []
+    /// Open log relays, oldest first, each under an id of its own that its EOF callback names.
+    var relays: [(id: UInt64, relay: LogRelay)] = []
+    var nextRelayID: UInt64 = 1
     /// Services whose leader was reaped, until their process group is empty too.
     var groups = ProcessGroups()
     /// A signal found a draining group empty: settle the groups after the current actions.
@@ -139,7 +141,7 @@ public final class ServiceRuntime {
             return 2
         }
         do {
-            try loop.watch(signalReader.fd, for: UInt32(EPOLLIN.rawValue)) { [unowned self] _ in
+            try loop.watch(signalReader.fd, for: UInt32(EPOLLIN.rawValue)) { [self] _ in
                 self.handleSignals(self.signalReader.drain())
             }
         } catch {
@@ -148,13 +150,13 @@ public final class ServiceRuntime {
             return 1
         }
         openHealthServer()
-        Log.sink = { [unowned self] line in self.stderr.write(line.utf8) }
+        Log.sink = { [self] line in self.stderr.write(line.utf8) }
         post(.begin)
         loop.run()
         // From here on messages go straight to fd 2 again; what is queued is flushed below.
         Log.sink = nil
         // Every writer is gone: what is still in the pipes is finite, so read it all, even past the bound.
-        for relay in relays { relay.drainAtExit() }
+        for (_, relay) in relays { relay.drainAtExit() }
         stdout.flushBlocking()
         stderr.flushBlocking()
         for service in io.values { service.notifySocket?.close() }
@@ -162,6 +164,11 @@ public final class ServiceRuntime {
         tellDownWaiters(exitCode ?? 1)
         controlServer?.close()
         healthServer?.close()
+        // The loop dropped its handlers when the run ended; these are the other holders of callbacks into this
+        // runtime, released so that it and what it owns can go.
+        probes.cancelAll()
+        relays = []
+        io = [:]
         return exitCode ?? 1
     }
 
@@ -192,7 +199,7 @@ public final class ServiceRuntime {
         if let timer = deadlineTimer { loop.cancel(timer) }
         deadlineTimer = nil
         guard exitCode == nil, let deadline = supervisor.nextDeadline else { return }
-        deadlineTimer = loop.schedule(at: deadline) { [unowned self] in
+        deadlineTimer = loop.schedule(at: deadline) { [self] in
             self.deadlineTimer = nil
             self.post(.tick)
         }
@@ -241,7 +248,7 @@ public final class ServiceRuntime {
         guard supervisor.spec(id).notify else { return }
         let path = settings.runtimeDirectory + "/notify-\(id.rawValue)-\(name).sock"
         do {
-            service.notifySocket = try NotifySocket(loop: loop, path: path) { [unowned self] in
+            service.notifySocket = try NotifySocket(loop: loop, path: path) { [self] in
                 self.post(.notifyReady(id))
             }
         } catch {
@@ -268,7 +275,7 @@ public final class ServiceRuntime {
 
     /// Names padded to a common width, as the relay prints them; relays already running keep their width.
     private func alignPrefixes() {
-        let width = ServiceLogLayout.width(names: io.values.map(\.name))
+        let width = ServiceLogLayout.width(names: io.values.map { $0.name })
         for service in io.values { service.prefix = ServiceIO.prefix(for: service.name, width: width) }
         logLayout.applyToLog(width: width)
     }
@@ -336,7 +343,7 @@ public final class ServiceRuntime {
             for (pipe, channel) in zip(pipes, [stdout, stderr]) {
                 if let relay = makeRelay(for: id, fd: pipe.read, output: channel) { serviceRelays.append(relay) }
             }
-            children.register(pid) { [unowned self] termination in
+            children.register(pid) { [self] termination in
                 self.groups.leaderReaped(
                     GroupWatch(service: id, group: pid, leader: termination, relays: serviceRelays))
             }
@@ -352,23 +359,22 @@ public final class ServiceRuntime {
 
     private func makeRelay(for id: ServiceID, fd: Int32, output: OutputChannel) -> LogRelay? {
         do {
-            var relay: LogRelay?
+            let relayID = nextRelayID
+            nextRelayID += 1
             let stream: ServiceLogLayout.Stream = output === stdout ? .stdout : .stderr
-            relay = try LogRelay(
+            let relay = try LogRelay(
                 fd: fd,
                 prefix: logLayout.prefix(io[id]?.prefix ?? "", colourIndex: id.rawValue, stream),
                 output: output,
                 loop: loop,
                 ring: io[id]?.ring ?? LineRing(capacity: 0),
                 readyLine: supervisor.spec(id).readyLogLine,
-                onReadyLine: { [unowned self] in self.post(.readyLogLineSeen(id)) },
-                onClosed: { [unowned self] in
-                    self.relays.removeAll { $0 === relay }
-                },
+                onReadyLine: { [self] in post(.readyLogLineSeen(id)) },
+                onClosed: { [self] in relays.removeAll { $0.id == relayID } },
                 renderer: logLayout.renderer(name: supervisor.spec(id).name, stream),
                 file: logLayout.file(id, supervisor.spec(id).logFile, name: supervisor.spec(id).name, stream)
             )
-            relays.append(relay!)
+            relays.append((relayID, relay))
             return relay
         } catch {
             Log.warning("\(supervisor.spec(id).name): output not relayed: \(error)")
@@ -407,7 +413,7 @@ public final class ServiceRuntime {
             Log.warning("\(spec.name): shutdown command still running after \(timeout): killing it")
             kill(-pid, SIGKILL)
         }
-        children.register(pid) { [unowned self] termination in
+        children.register(pid) { [self] termination in
             finished = true
             self.loop.cancel(timer)
             self.post(.shutdownCommandFinished(id, success: termination == .exited(0)))
@@ -423,7 +429,7 @@ public final class ServiceRuntime {
             environment: environment(for: id),
             workingDirectory: spec.workingDir ?? settings.workingDirectory,
             process: spec.process
-        ) { [unowned self] success, detail in
+        ) { [self] success, detail in
             if let checkID { self.io[id]?.probeChecks.removeAll { $0 == checkID } }
             self.post(.probeFinished(id, kind, success: success, detail: detail))
         }

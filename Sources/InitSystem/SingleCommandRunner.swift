@@ -82,7 +82,7 @@ public final class SingleCommandRunner {
 
     private func runLoop(loop: EventLoop, reader: SignalReader) -> Int32 {
         do {
-            try loop.watch(reader.fd, for: UInt32(EPOLLIN.rawValue)) { [unowned self] _ in
+            try loop.watch(reader.fd, for: UInt32(EPOLLIN.rawValue)) { [self] _ in
                 self.handleSignals(reader.drain(), loop: loop)
             }
         } catch {
@@ -172,7 +172,7 @@ public final class SingleCommandRunner {
         if let killTimer { loop.cancel(killTimer) }
         killTimer = nil
         if let deadline = endOfRun.nextDeadline {
-            killTimer = loop.schedule(at: deadline) { [unowned self] in
+            killTimer = loop.schedule(at: deadline) { [self] in
                 Log.debug("grace period over: SIGKILL to what is left")
                 self.killTimer = nil
                 self.perform(self.endOfRun.tick(now: MonotonicClock.now()), loop: loop)

@@ -30,7 +30,7 @@ enum ConfigMode {
             options.command = options.commandWithoutConfig
             options.positionals = []
         } else if !unknown.isEmpty {
-            let known = config.services.map(\.name).joined(separator: ", ")
+            let known = config.services.map { $0.name }.joined(separator: ", ")
             Log.error("no service named \(unknown.joined(separator: ", ")) in the config (services: \(known))")
             return 2
         }
@@ -95,7 +95,7 @@ enum ConfigMode {
         // A failed read keeps the last good trees: the next reload of the fixed file finds them.
         if result.errors.isEmpty { parsed.cache = result.documentCache }
         guard result.errors.isEmpty, let config = result.config else {
-            return .failed(result.diagnostics.map(\.formatted))
+            return .failed(result.diagnostics.map { $0.formatted })
         }
         let level =
             ProcessEnvironment.value("PCINIT_LOG_LEVEL") == nil

@@ -24,10 +24,10 @@ struct PCInit {
         }
         let invocation: Invocation
         do {
-            invocation = try Invocation.parse(Array(CommandLine.arguments.dropFirst()))
+            invocation = try Invocation.parse(Array(ProcessArguments.all.dropFirst()))
         } catch {
             // A health checker reads any code but 0 and 1 as "unknown": --check never exits 2.
-            if CommandLine.arguments.contains("--check") {
+            if ProcessArguments.all.contains("--check") {
                 Log.writeAll(fd: 1, "usage error: \(error)\n")
                 exit(1)
             }

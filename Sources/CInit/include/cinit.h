@@ -103,4 +103,8 @@ int pci_default_signal(int sig);
 int pci_sigrtmin(void);
 int pci_sigrtmax(void);
 
+// The command line, kept by a start-up constructor (Embedded Swift has no CommandLine).
+int pci_argc(void);
+char **pci_argv(void);
+
 #endif

@@ -43,13 +43,13 @@ public enum ControlCommands {
     public static func logs(socketPath: String, follow: Bool, lines: Int?, services: [String]) -> Int32 {
         let params = LogsRequest(services: services, lines: lines, follow: follow).params
         // Pad to every service's name, as the relay does, so followed lines stay aligned as new names appear.
-        var width = services.map(\.count).max() ?? 0
+        var width = services.map { $0.count }.max() ?? 0
         if services.isEmpty,
             case .success(let result) = ControlClient.call(
                 socketPath: socketPath, method: ControlMethod.status.rawValue, params: .object([])),
             let report = StatusReport(json: result)
         {
-            width = report.services.map(\.name.count).max() ?? 0
+            width = report.services.map { $0.name.count }.max() ?? 0
         }
         if follow {
             let error = ControlClient.follow(socketPath: socketPath, params: params, outputFD: 1) { service, line in
@@ -64,7 +64,7 @@ public enum ControlCommands {
             guard let entries = LogEntry.entries(from: result) else {
                 return fail(.badReply("logs reply has no lines"))
             }
-            width = max(width, entries.map(\.service.count).max() ?? 0)
+            width = max(width, entries.map { $0.service.count }.max() ?? 0)
             var text = ""
             for entry in entries { text += entry.formatted(nameWidth: width) + "\n" }
             Log.writeAll(fd: 1, text)

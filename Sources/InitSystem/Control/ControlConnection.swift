@@ -9,7 +9,9 @@ public final class ControlConnection {
     private var fd: Int32
     private let loop: EventLoop
     private let limits: ControlServer.Limits
-    private let handler: (ControlRequest, ControlConnection) -> Void
+    /// Dropped by `close`: it usually reaches the runtime that owns the server, and an open connection is held by
+    /// the loop (its watch), so keeping it past the end would tie them together.
+    private var handler: ((ControlRequest, ControlConnection) -> Void)?
     private var watch: EventLoop.Watch?
     private var interest: UInt32
 
@@ -35,6 +37,10 @@ public final class ControlConnection {
 
     public var isOpen: Bool { fd >= 0 }
 
+    /// The server's accept serial, unique for the server's life: what the runtime's follower tables key on, so
+    /// its callbacks name a connection without holding it.
+    public let id: UInt64
+
     /// A `logs -f` (or events) follower: busy for as long as it is open, never evicted as idle.
     public var isFollowing = false
 
@@ -45,16 +51,17 @@ public final class ControlConnection {
     public var queuedBytes: Int { output.count - outputStart }
 
     init(
-        fd: Int32, loop: EventLoop, limits: ControlServer.Limits,
+        fd: Int32, id: UInt64, loop: EventLoop, limits: ControlServer.Limits,
         handler: @escaping (ControlRequest, ControlConnection) -> Void
     ) throws(SystemError) {
         self.fd = fd
+        self.id = id
         self.loop = loop
         self.limits = limits
         self.handler = handler
         interest = UInt32(EPOLLIN.rawValue)
         do {
-            watch = try loop.watch(fd, for: interest) { [weak self] events in self?.handle(events) }
+            watch = try loop.watch(fd, for: interest) { [self] events in handle(events) }
         } catch {
             self.fd = -1  // The caller still owns the fd and closes it; deinit must not.
             throw error
@@ -129,6 +136,7 @@ public final class ControlConnection {
         input = []
         output = []
         outputStart = 0
+        handler = nil
         let callback = onClose
         onClose = nil
         onRemoved?(self)
@@ -207,7 +215,7 @@ public final class ControlConnection {
         switch ControlRequest.decode(line: line) {
         case .success(let request):
             outstanding += 1
-            handler(request, self)
+            handler?(request, self)
         case .failure(let error):
             send(.error(error))
         }

@@ -21,7 +21,8 @@ public final class ControlServer {
     public let path: String
     private let loop: EventLoop
     private let limits: Limits
-    private let handler: (ControlRequest, ControlConnection) -> Void
+    /// Dropped by `close`: it usually reaches the runtime that owns this server.
+    private var handler: ((ControlRequest, ControlConnection) -> Void)?
     private var fd: Int32 = -1
     private var watch: EventLoop.Watch?
     private var identity: (dev_t, ino_t)?
@@ -49,7 +50,7 @@ public final class ControlServer {
         do throws(SystemError) {
             try bind(address, length)
             if listen(fd, 64) != 0 { throw SystemError("listen on \(path)") }
-            watch = try loop.watch(fd, for: UInt32(EPOLLIN.rawValue)) { [weak self] _ in self?.acceptPending() }
+            watch = try loop.watch(fd, for: UInt32(EPOLLIN.rawValue)) { [self] _ in acceptPending() }
         } catch {
             close()
             throw error
@@ -69,6 +70,7 @@ public final class ControlServer {
         watch = nil
         for connection in Array(connections.values) { connection.close() }
         connections = [:]
+        handler = nil
         guard fd >= 0 else { return }
         posixClose(fd)
         fd = -1
@@ -129,10 +131,13 @@ public final class ControlServer {
         let serial = nextSerial
         nextSerial += 1
         do throws(SystemError) {
-            let connection = try ControlConnection(fd: client, loop: loop, limits: limits, handler: handler)
-            connection.onRemoved = { [weak self] _ in
-                self?.connections[serial] = nil
-                self?.reserve?.refill()
+            guard let handler else { return posixClose(client) }
+            let connection = try ControlConnection(
+                fd: client, id: serial, loop: loop, limits: limits, handler: handler)
+            // Called once, from the connection's close, which then lets go of it: no cycle outlives the connection.
+            connection.onRemoved = { [self] _ in
+                connections[serial] = nil
+                reserve?.refill()
             }
             connections[serial] = connection
         } catch {
@@ -153,10 +158,9 @@ public final class ControlServer {
     private func pauseAccepting() {
         guard let watch, acceptRetry == nil else { return }
         loop.change(watch, to: 0)
-        acceptRetry = loop.schedule(at: MonotonicClock.now() + .milliseconds(250)) { [weak self] in
-            guard let self, let watch = self.watch else { return }
-            self.acceptRetry = nil
-            self.loop.change(watch, to: UInt32(EPOLLIN.rawValue))
+        acceptRetry = loop.schedule(at: MonotonicClock.now() + .milliseconds(250)) { [self] in
+            acceptRetry = nil
+            if let watch = self.watch { loop.change(watch, to: UInt32(EPOLLIN.rawValue)) }
         }
     }
 }

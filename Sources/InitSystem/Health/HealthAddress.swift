@@ -17,7 +17,7 @@ public enum HealthAddress: Equatable, Sendable, CustomStringConvertible {
         let text = trimmed(text)
         if text.lowercased() == "off" { return .off }
         if text.isEmpty { return nil }
-        if text.allSatisfy(\.isASCIIDigit) { return port(text).map { .listen(host: "::", port: $0) } }
+        if text.allSatisfy({ $0.isASCIIDigit }) { return port(text).map { .listen(host: "::", port: $0) } }
 
         let hostText: Substring
         var portText: Substring?
@@ -61,7 +61,7 @@ public enum HealthAddress: Equatable, Sendable, CustomStringConvertible {
     }
 
     private static func port(_ text: String) -> UInt16? {
-        guard !text.isEmpty, text.count <= 5, text.allSatisfy(\.isASCIIDigit), let value = UInt16(text), value > 0
+        guard !text.isEmpty, text.count <= 5, text.allSatisfy({ $0.isASCIIDigit }), let value = UInt16(text), value > 0
         else { return nil }
         return value
     }

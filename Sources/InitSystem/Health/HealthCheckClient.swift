@@ -40,8 +40,14 @@ public enum HealthCheckClient {
     }
 
     private static func seconds(_ duration: Duration) -> String {
+        // Decimal digits by hand, as `1.5`: no floating-point formatting in the binary.
         let milliseconds = duration.millisecondsRoundedUp
-        return milliseconds % 1000 == 0 ? String(milliseconds / 1000) : String(Double(milliseconds) / 1000)
+        let fraction = milliseconds % 1000
+        guard fraction != 0 else { return String(milliseconds / 1000) }
+        var digits = String(fraction)
+        while digits.count < 3 { digits = "0" + digits }
+        while digits.hasSuffix("0") { digits.removeLast() }
+        return "\(milliseconds / 1000).\(digits)"
     }
 
     private static func lowercasedFirst(_ text: String) -> String { text.prefix(1).lowercased() + text.dropFirst() }

@@ -103,7 +103,7 @@ extension HealthServer {
         if lingerEnd < connection.deadline {
             if let timer = connection.deadlineTimer { loop.cancel(timer) }
             connection.deadline = lingerEnd
-            connection.deadlineTimer = loop.schedule(at: lingerEnd) { [unowned self] in self.finish(serial) }
+            connection.deadlineTimer = loop.schedule(at: lingerEnd) { [self] in self.finish(serial) }
         }
         drain(connection, serial)
     }

@@ -32,8 +32,8 @@ public final class HealthServer {
     static let descriptorPause = Duration.milliseconds(100)
 
     let loop: EventLoop
-    /// Weak: the runtime that answers is usually the one that owns this server.
-    weak var source: HealthSource?
+    /// What the answers come from: usually the runtime that owns this server, so `close` lets go of it.
+    var source: HealthSource?
     let limits: Limits
     /// Given up to accept one more client when the process is out of descriptors.
     let reserve: DescriptorReserve?
@@ -62,7 +62,7 @@ public final class HealthServer {
         listenFD = try HealthListenSocket.open(host: host, port: port)
         boundPort = SocketAddress.local(of: listenFD)?.port ?? port
         do throws(SystemError) {
-            listenWatch = try loop.watch(listenFD, for: UInt32(EPOLLIN.rawValue)) { [unowned self] _ in
+            listenWatch = try loop.watch(listenFD, for: UInt32(EPOLLIN.rawValue)) { [self] _ in
                 self.acceptPending()
             }
         } catch {
@@ -82,6 +82,7 @@ public final class HealthServer {
         if listenFD >= 0 { posixClose(listenFD) }
         listenFD = -1
         for serial in Array(connections.keys) { finish(serial) }
+        source = nil
     }
 
     // MARK: - Accepting
@@ -131,7 +132,7 @@ public final class HealthServer {
         let connection = HealthConnection(
             fd: fd, peerIsLoopback: peer.isLoopback, deadline: MonotonicClock.now() + limits.deadline)
         do {
-            connection.watch = try loop.watch(fd, for: UInt32(EPOLLIN.rawValue)) { [unowned self] events in
+            connection.watch = try loop.watch(fd, for: UInt32(EPOLLIN.rawValue)) { [self] events in
                 self.handle(events, on: serial)
             }
         } catch {
@@ -139,7 +140,7 @@ public final class HealthServer {
             return
         }
         connections[serial] = connection
-        connection.deadlineTimer = loop.schedule(at: connection.deadline) { [unowned self] in self.finish(serial) }
+        connection.deadlineTimer = loop.schedule(at: connection.deadline) { [self] in self.finish(serial) }
     }
 
     /// Out of descriptors: free one (the oldest idle client), stop watching the listener for a moment, then retry.
@@ -151,7 +152,7 @@ public final class HealthServer {
         if let oldestIdle = connections.filter({ $0.value.isIdle }).keys.min() { finish(oldestIdle) }
         guard let listenWatch, resumeTimer == nil else { return }
         loop.change(listenWatch, to: 0)
-        resumeTimer = loop.schedule(at: MonotonicClock.now() + HealthServer.descriptorPause) { [unowned self] in
+        resumeTimer = loop.schedule(at: MonotonicClock.now() + HealthServer.descriptorPause) { [self] in
             self.resumeTimer = nil
             if let listenWatch = self.listenWatch { self.loop.change(listenWatch, to: UInt32(EPOLLIN.rawValue)) }
         }

@@ -68,7 +68,7 @@ public final class LineRing {
     }
 
     /// Oldest first; at most the last `limit` lines (and never more than `capacity`).
-    public func last(_ limit: Int? = nil) -> [String] { numberedLines(limit).map(\.text) }
+    public func last(_ limit: Int? = nil) -> [String] { numberedLines(limit).map { $0.text } }
 
     /// Like `last`, with each line's process-wide sequence number, to interleave several services' lines.
     public func numberedLines(_ limit: Int? = nil) -> [(sequence: Int, text: String)] {

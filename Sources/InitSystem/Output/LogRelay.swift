@@ -73,7 +73,7 @@ public final class LogRelay {
         self.onReadyLine = onReadyLine
         self.onClosed = onClosed
         pci_set_nonblock(fd)
-        watch = try loop.watch(fd, for: UInt32(EPOLLIN.rawValue)) { [unowned self] _ in self.readAvailable() }
+        watch = try loop.watch(fd, for: UInt32(EPOLLIN.rawValue)) { [self] _ in self.readAvailable() }
     }
 
     /// Reads what the pipe holds now; called on readiness, and before reporting an exit so the last lines
@@ -245,8 +245,9 @@ public final class LogRelay {
     private func pause() {
         paused = true
         if let watch { loop.change(watch, to: 0) }
-        output.whenDrained { [weak self] in
-            guard let self, !self.isClosed else { return }
+        // The channel holds this relay until it drains; a relay closed meanwhile ignores the call.
+        output.whenDrained { [self] in
+            guard !self.isClosed else { return }
             self.paused = false
             if let watch = self.watch { self.loop.change(watch, to: UInt32(EPOLLIN.rawValue)) }
             self.readAvailable()

@@ -97,7 +97,7 @@ public final class OutputChannel {
         let pending = sent < queue.count
         if pending && watch == nil {
             do {
-                watch = try loop.watch(fd, for: UInt32(EPOLLOUT.rawValue)) { [unowned self] _ in self.flushAvailable() }
+                watch = try loop.watch(fd, for: UInt32(EPOLLOUT.rawValue)) { [self] _ in self.flushAvailable() }
             } catch {
                 pollable = false  // epoll refuses this fd: fall back to plain writes
                 flushBlocking()

@@ -25,7 +25,7 @@ public final class ServiceLogLayout {
 
     /// The width every prefix, and pcinit's own, is padded to: the longest name, at least `pcinit`.
     public static func width(names: some Sequence<String>) -> Int {
-        max(minimumWidth, names.map(\.count).max() ?? 0)
+        max(minimumWidth, names.map { $0.count }.max() ?? 0)
     }
 
     /// pcinit's own prefix at `width`, set as `Log.prefix`.

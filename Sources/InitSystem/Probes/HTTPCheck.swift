@@ -114,7 +114,7 @@ final class HTTPCheck: RunningCheck {
             } else if errno == EINTR {
                 continue
             } else if errno == EAGAIN || errno == EWOULDBLOCK {
-                let watchFailure = connection.setWatch(UInt32(EPOLLOUT.rawValue)) { [unowned self] _ in sendRequest() }
+                let watchFailure = connection.setWatch(UInt32(EPOLLOUT.rawValue)) { [self] _ in sendRequest() }
                 if let watchFailure { finish(false, watchFailure) }
                 return
             } else {
@@ -122,7 +122,7 @@ final class HTTPCheck: RunningCheck {
                     false, "sending request to \(connection.peer.description): \(SystemError.describe(errno))")
             }
         }
-        let watchFailure = connection.setWatch(UInt32(EPOLLIN.rawValue)) { [unowned self] _ in readResponse() }
+        let watchFailure = connection.setWatch(UInt32(EPOLLIN.rawValue)) { [self] _ in readResponse() }
         if let watchFailure { finish(false, watchFailure) }
     }
 

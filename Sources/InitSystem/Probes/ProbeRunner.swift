@@ -60,12 +60,10 @@ public final class ProbeRunner {
         self.resolver = HostResolver(loop: loop, settings: resolver)
     }
 
-    /// A runner going away takes its checks with it: no process or socket outlives it, nothing is reported.
-    deinit {
-        for entry in active.values {
-            if let deadline = entry.deadline { loop.cancel(deadline) }
-            entry.check?.stop()
-        }
+    /// Stops every check in flight: no process or socket outlives the runner's use, nothing is reported. The
+    /// loop holds the runner through its checks' timers and watches until then.
+    public func cancelAll() {
+        for id in Array(active.keys) { cancel(ProbeCheckID(value: id)) }
     }
 
     /// Checks still in flight.
@@ -92,21 +90,17 @@ public final class ProbeRunner {
         let timeout = probe.timeout > .zero ? probe.timeout : .seconds(1)
         let deadline = MonotonicClock.now() + timeout
         // Registered before the check starts so that a check failing at once still finds its entry.
-        active[id.value]?.deadline = loop.schedule(at: deadline) { [weak self] in
-            self?.expire(id, after: timeout)
-        }
+        active[id.value]?.deadline = loop.schedule(at: deadline) { [self] in expire(id, after: timeout) }
 
         // An outcome known while `run` is still on the stack (spawn failed, connected at once) reaches the
         // caller on the next loop turn instead, so the caller always holds the ID before its completion runs.
         let gate = StartGate()
-        let report: (Bool, String) -> Void = { [weak self] success, detail in
-            guard let self else { return }
+        // The check holds this until it reports or is stopped; a report for an id no longer active is a no-op.
+        let report: (Bool, String) -> Void = { [self] success, detail in
             if gate.starting {
-                self.loop.schedule(at: MonotonicClock.now()) { [weak self] in
-                    self?.finish(id, success: success, detail: detail)
-                }
+                loop.schedule(at: MonotonicClock.now()) { [self] in finish(id, success: success, detail: detail) }
             } else {
-                self.finish(id, success: success, detail: detail)
+                finish(id, success: success, detail: detail)
             }
         }
         let check: RunningCheck?

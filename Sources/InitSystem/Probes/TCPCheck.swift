@@ -24,7 +24,7 @@ final class TCPConnection {
         if result == 0 { return done(nil) }
         // On loopback even a refused connect may start as EINPROGRESS and fail later through SO_ERROR.
         guard errno == EINPROGRESS || errno == EINTR else { return done(failure(errno)) }
-        let watchFailure = setWatch(UInt32(EPOLLOUT.rawValue)) { [unowned self] _ in
+        let watchFailure = setWatch(UInt32(EPOLLOUT.rawValue)) { [self] _ in
             unwatch()
             var error: Int32 = 0
             var size = socklen_t(MemoryLayout<Int32>.size)
