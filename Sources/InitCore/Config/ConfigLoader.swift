@@ -43,7 +43,7 @@ public struct ConfigLoader {
         }
         let dotEnvLoader = DotEnvLoader(readFile: readFile, environment: environment)
         let dotEnv = loadDotEnv(first: first, loader: dotEnvLoader, log: &log)
-        let dotEnvValues = Dictionary(dotEnv, uniquingKeysWith: { _, b in b })
+        let dotEnvValues = Dictionary(pairs: dotEnv, uniquingKeysWith: { _, b in b })
         let lookup: (String) -> String? = { dotEnvValues[$0] ?? environment[$0] }
 
         var documents = ConfigDocuments(readFile: readFile, lookup: lookup)
@@ -91,7 +91,7 @@ public struct ConfigLoader {
         }
         warnAboutFileOnlyVariables(documents.emptyExpansions, project: project, drafts: drafts, log: &reader.log)
         let assembly = ServiceAssembly(
-            drafts: drafts, declaredNames: project.processes.map(\.key), project: project, dotEnv: dotEnv)
+            drafts: drafts, declaredNames: project.processes.map { $0.key }, project: project, dotEnv: dotEnv)
         let (services, mainDependsOn) = assembly.assemble(log: &reader.log)
         var settings = project.pcinit
         if settings.mainDependsOn != nil { settings.mainDependsOn = mainDependsOn }
@@ -131,7 +131,9 @@ public struct ConfigLoader {
         guard var draft = reader.process(name: entry.key, entry: rendered, context: context) else { return nil }
         if let count = replicaOverrides[entry.key] { draft.replicas = count }
         guard perReplica, draft.replicas > 1 else { return draft }
-        var variants = [(draft.service, draft.ownEnvironment)]
+        // Labelled like `replicaVariants`: assigning an array of unlabelled tuples to it is a dynamic cast, which
+        // Embedded Swift rejects.
+        var variants = [(service: draft.service, ownEnvironment: draft.ownEnvironment)]
         for replica in 1..<draft.replicas {
             var scratch = FieldReader(log: DiagnosticLog())
             scratch.log.applyStrict(reader.log.strict)
@@ -160,8 +162,8 @@ public struct ConfigLoader {
     ) {
         guard !expansions.isEmpty else { return }
         // Only names set to something: `OSRD_PATH=${OSRD_PATH}` is the expansion itself, not a definition.
-        var names = Set(project.environment.filter { !$0.1.isEmpty }.map(\.0))
-        for draft in drafts { names.formUnion(draft.ownEnvironment.filter { !$0.1.isEmpty }.map(\.0)) }
+        var names = Set(project.environment.filter { !$0.1.isEmpty }.map { $0.0 })
+        for draft in drafts { names.formUnion(draft.ownEnvironment.filter { !$0.1.isEmpty }.map { $0.0 }) }
         var seen = Set<SourceLocation>()
         for (file, expansion) in expansions
         where !expansion.isSet && !expansion.inComment && names.contains(expansion.name)
@@ -192,7 +194,7 @@ public struct ConfigLoader {
                 b.offset
             )
             return ka < kb
-        }.map(\.element)
+        }.map { $0.element }
         var result = ConfigLoadResult(config: log.hasErrors ? nil : config, diagnostics: sorted)
         result.documentCache = documents.parsed
         return result

@@ -77,7 +77,7 @@ enum ConfigMerge {
                 items.append(item)
             }
         }
-        return ConfigNode(.sequence(items.map(\.node)), position: base.position)
+        return ConfigNode(.sequence(items.map { $0.node }), position: base.position)
     }
 
     private struct EnvironmentItem {

@@ -17,7 +17,7 @@ extension ProjectConfig {
             ("log_length", .int(Int64(logLength))),
             ("is_strict", .bool(isStrict)),
             ("x-pcinit", pcinit.json),
-            ("services", .array(services.map(\.json))),
+            ("services", .array(services.map { $0.json })),
         ]
         return .object(members)
     }

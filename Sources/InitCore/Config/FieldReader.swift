@@ -67,8 +67,9 @@ struct FieldReader {
     ) -> T? where T.RawValue == String {
         guard let text = string(node, path) else { return nil }
         if let value = allowed.first(where: { $0.rawValue == text }) { return value }
-        let list = allowed.map(\.rawValue).joined(separator: ", ")
-        let hint = NearestName.suggestion(for: text, among: allowed.map(\.rawValue)).map { " (did you mean '\($0)'?)" }
+        let names = allowed.map { $0.rawValue }
+        let list = names.joined(separator: ", ")
+        let hint = NearestName.suggestion(for: text, among: names).map { " (did you mean '\($0)'?)" }
         log.error("\(path): invalid value '\(text)'\(hint ?? ""); valid values are: \(list)", at: node?.position)
         return nil
     }

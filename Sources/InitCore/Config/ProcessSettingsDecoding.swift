@@ -92,7 +92,7 @@ extension FieldReader {
         for entry in entries {
             let itemPath = "\(path).\(entry.key)"
             guard let resource = ResourceLimit.Resource(rawValue: entry.key) else {
-                let names = ResourceLimit.Resource.allCases.map(\.rawValue).joined(separator: ", ")
+                let names = ResourceLimit.Resource.allCases.map { $0.rawValue }.joined(separator: ", ")
                 log.error(
                     "\(path): unknown resource '\(entry.key)'; valid resources are: \(names)", at: entry.keyPosition)
                 continue
@@ -165,8 +165,8 @@ extension LogFileConfig {
     func forReplica(_ index: Int, of count: Int) -> LogFileConfig {
         var copy = self
         let placeholder = "{PC_REPLICA_NUM}"
-        if path.contains(placeholder) {
-            copy.path = path.replacing(placeholder, with: String(index))
+        if path.containsText(placeholder) {
+            copy.path = path.replacingText(placeholder, with: String(index))
         } else if count > 1 {
             copy.path = path + ".\(index)"
         }

@@ -84,7 +84,7 @@ extension FieldReader {
         var positions: [SourcePosition] = []
         if let names = stringList(node["main_depends_on"], "x-pcinit.main_depends_on") {
             settings.mainDependsOn = names
-            if case .sequence(let items) = node["main_depends_on"]!.content { positions = items.map(\.position) }
+            if case .sequence(let items) = node["main_depends_on"]!.content { positions = items.map { $0.position } }
         }
         return (settings, positions)
     }

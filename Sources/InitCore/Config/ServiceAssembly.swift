@@ -24,7 +24,7 @@ struct ServiceAssembly {
     }
 
     func assemble(log: inout DiagnosticLog) -> (services: [ServiceConfig], mainDependsOn: [String]?) {
-        let draftsByName = Dictionary(drafts.map { ($0.service.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let draftsByName = Dictionary(pairs: drafts.map { ($0.service.name, $0) }, uniquingKeysWith: { a, _ in a })
         var replicasOf: [String: [String]] = [:]
         var expandedOwner: [String: String] = [:]
         for draft in drafts {
@@ -103,9 +103,9 @@ struct ServiceAssembly {
             mainDependsOn = expanded
         }
 
-        let graph = DependencyGraph(
-            names: services.map(\.name),
-            edges: Dictionary(services.map { ($0.name, $0.dependsOn.map(\.service)) }, uniquingKeysWith: { a, _ in a }))
+        let edges = Dictionary(
+            pairs: services.map { ($0.name, $0.dependsOn.map { $0.service }) }, uniquingKeysWith: { a, _ in a })
+        let graph = DependencyGraph(names: services.map { $0.name }, edges: edges)
         if let cycle = graph.findCycle() {
             let first = services.first { $0.name == cycle[0] }
             let position = first.flatMap { s in s.location.map { SourcePosition(file: s.file ?? "", location: $0) } }

@@ -5,7 +5,7 @@ public enum ShellCommand {
     /// for it, so that child is the process doing the service's work; bash execs it instead.
     public static func isSimple(_ text: String) -> Bool {
         let special: Set<Character> = [";", "&", "|", "\n", "(", ")", "`", "<", ">", "{", "}"]
-        if text.contains(where: { special.contains($0) }) || text.contains("$(") { return false }
+        if text.contains(where: { special.contains($0) }) || text.containsText("$(") { return false }
         let first = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
         let keywords: Set<String> = ["while", "until", "for", "if", "case", "exec", "!"]
         return !first.isEmpty && !keywords.contains(first) && !first.contains("=")

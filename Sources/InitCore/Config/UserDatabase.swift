@@ -41,7 +41,7 @@ public struct UserDatabase: Sendable, Equatable {
 
     /// The groups that list `name` as a member (the supplementary groups `initgroups` would give).
     public func groups(listing name: String) -> [UInt32] {
-        groups.filter { $0.members.contains(name) }.map(\.gid)
+        groups.filter { $0.members.contains(name) }.map { $0.gid }
     }
 
     private static func records(_ text: String) -> [[String]] {

@@ -23,7 +23,7 @@ public struct ControlOutcome: Equatable, Sendable {
 
     /// `{"results":[…]}`.
     public static func result(_ outcomes: [ControlOutcome]) -> JSONValue {
-        .object([("results", .array(outcomes.map(\.json)))])
+        .object([("results", .array(outcomes.map { $0.json }))])
     }
 
     /// nil when the result does not have the documented shape.

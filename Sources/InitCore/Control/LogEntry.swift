@@ -21,7 +21,7 @@ public struct LogEntry: Equatable, Sendable {
 
     /// `{"lines":[…]}`.
     public static func result(_ entries: [LogEntry]) -> JSONValue {
-        .object([("lines", .array(entries.map(\.json)))])
+        .object([("lines", .array(entries.map { $0.json }))])
     }
 
     public static func entries(from result: JSONValue) -> [LogEntry]? {

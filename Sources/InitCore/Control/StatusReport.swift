@@ -24,7 +24,7 @@ public struct StatusReport: Equatable, Sendable {
 
     public var json: JSONValue {
         var fields: [(String, JSONValue)] = [
-            ("ready", .bool(ready)), ("stopping", .bool(stopping)), ("services", .array(services.map(\.json))),
+            ("ready", .bool(ready)), ("stopping", .bool(stopping)), ("services", .array(services.map { $0.json })),
         ]
         if let healthAddress { fields.append(("health_addr", .string(healthAddress))) }
         return .object(fields)

@@ -86,7 +86,7 @@ public struct DNSLookupState: Sendable {
         let main = failures.last { $0.name == asWritten } ?? failures[failures.count - 1]
         let subject = main.name == asWritten ? host : "\(host) (as \(main.name))"
         var detail = "cannot resolve \(subject): \(main.reason)"
-        let others = failures.filter { $0.name != main.name }.map(\.name.description)
+        let others = failures.filter { $0.name != main.name }.map { $0.name.description }
         if !others.isEmpty { detail += " (also tried \(others.joined(separator: ", ")))" }
         return .failed(detail)
     }

@@ -10,7 +10,7 @@ public struct HostsFile: Sendable {
     public private(set) var entries: [Entry] = []
 
     public init(parsing text: String) {
-        for line in text.split(whereSeparator: \.isNewline) {
+        for line in text.split(whereSeparator: { $0.isNewline }) {
             let content = line.prefix { $0 != "#" }
             let fields = content.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard fields.count >= 2, let address = IPAddress(fields[0]) else { continue }
@@ -23,7 +23,7 @@ public struct HostsFile: Sendable {
         var key = name.lowercased()
         if key.hasSuffix(".") { key.removeLast() }
         guard !key.isEmpty else { return [] }
-        return entries.filter { $0.names.contains(key) }.map(\.address)
+        return entries.filter { $0.names.contains(key) }.map { $0.address }
     }
 }
 
@@ -31,6 +31,6 @@ extension Array where Element == IPAddress {
     /// IPv4 first, each family in its original order: what pcinit connects to is the first element, and a
     /// service that listens on 0.0.0.0 only is far more common in containers than one on [::] only.
     public var preferringIPv4: [IPAddress] {
-        filter(\.isIPv4) + filter { !$0.isIPv4 }
+        filter { $0.isIPv4 } + filter { !$0.isIPv4 }
     }
 }

@@ -24,7 +24,7 @@ public struct ResolverConfiguration: Equatable, Sendable {
 
     public init(parsing text: String) {
         var servers: [IPAddress] = []
-        for line in text.split(whereSeparator: \.isNewline) {
+        for line in text.split(whereSeparator: { $0.isNewline }) {
             guard let first = line.first, first != "#", first != ";" else { continue }
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard let keyword = fields.first, fields.count >= 2 else { continue }

@@ -30,7 +30,7 @@ struct ServiceTable: Sendable, Sequence {
     }
 
     /// Ids in display order.
-    var ids: [ServiceID] { storage.map(\.id) }
+    var ids: [ServiceID] { storage.map { $0.id } }
 
     var count: Int { storage.count }
 

@@ -46,7 +46,7 @@ extension Supervisor {
     /// The live replicas of a base name, by index.
     func replicas(of base: String) -> [ServiceID] {
         records.filter { $0.spec.baseName == base && !$0.removeWhenDown && $0.id != mainID }
-            .sorted { $0.spec.replicaIndex < $1.spec.replicaIndex }.map(\.id)
+            .sorted { $0.spec.replicaIndex < $1.spec.replicaIndex }.map { $0.id }
     }
 
     var mainName: String? { mainID.map { records[$0].name } }
@@ -81,7 +81,7 @@ extension Supervisor {
     /// untouched. Dependents of a restarted service are not restarted.
     mutating func reload(_ config: ProjectConfig, now: Instant) {
         let takesPart = Self.participation(of: config.services, selection: selection)
-        let wanted = Set(config.services.map(\.name))
+        let wanted = Set(config.services.map { $0.name })
         for id in records.ids where id != mainID && !records[id].removeWhenDown && !wanted.contains(records[id].name) {
             reply(records[id].name, true, "removed \(records[id].name)")
             retire(id, now: now)

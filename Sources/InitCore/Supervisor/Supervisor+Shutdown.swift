@@ -115,7 +115,7 @@ extension Supervisor {
         case .stopping, .exited: return
         }
         log("stopping all services: \(describe(cause))")
-        let topLevel = records.filter(\.takesPart).map(\.shutdownLevel).max() ?? 0
+        let topLevel = records.filter { $0.takesPart }.map { $0.shutdownLevel }.max() ?? 0
         phase = .stopping(RunStop(cause: cause, killEverythingAt: now + stopTimeout, level: topLevel))
         for id in records.ids where records[id].state == .pending || records[id].state == .restarting {
             beginStop(id, .stayDown, now: now)
@@ -149,7 +149,7 @@ extension Supervisor {
         } else {
             for id in records.ids where records[id].state.isUp { beginStop(id, .stayDown, now: now) }
         }
-        guard !records.contains(where: \.state.isUp) else { return }
+        guard !records.contains(where: { $0.state.isUp }) else { return }
         let mainExitCode = mainID.flatMap { records[$0].exitCode }
         let code = ExitCodePolicy.code(for: stop.cause, mainExitCode: mainExitCode)
         phase = .exited(code: code)

@@ -63,7 +63,7 @@ public struct Supervisor: Sendable {
         var takesPart = Self.participation(of: specs, selection: selection)
         if let mainCommand {
             let waitFor = mainDependsOn ?? specs.indices.filter { takesPart[$0] }.map { specs[$0].name }
-            specs.append(Self.mainSpec(command: mainCommand, waitingFor: waitFor, takenNames: specs.map(\.name)))
+            specs.append(Self.mainSpec(command: mainCommand, waitingFor: waitFor, takenNames: specs.map { $0.name }))
             takesPart.append(true)
         }
         orderedShutdown = config.orderedShutdown
@@ -92,8 +92,8 @@ public struct Supervisor: Sendable {
         var byName: [String: ServiceID] = [:]
         for record in records where byName[record.name] == nil { byName[record.name] = record.id }
         var edges: [String: [String]] = [:]
-        for record in records { edges[record.name, default: []] += record.spec.dependsOn.map(\.service) }
-        let names = records.map(\.name)
+        for record in records { edges[record.name, default: []] += record.spec.dependsOn.map { $0.service } }
+        let names = records.map { $0.name }
         let levels = DependencyGraph(names: names, edges: edges).levels()
         for (index, id) in records.ids.enumerated() {
             records[id].dependencies = records[id].spec.dependsOn.compactMap { dependency in

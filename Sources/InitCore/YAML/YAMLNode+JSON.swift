@@ -12,7 +12,7 @@ extension YAMLNode {
             case .string(let value): return .string(value)
             }
         case .sequence(let items):
-            return .array(items.map(\.jsonValue))
+            return .array(items.map { $0.jsonValue })
         case .mapping(let entries):
             return .object(entries.map { (Self.jsonKey($0.key), $0.value.jsonValue) })
         }
