@@ -1,5 +1,51 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
+
+// The shipped binary (`swift build -c release`) is Embedded Swift linked statically with glibc: about a quarter
+// of the size of a normal static Swift binary and a fraction of its resident memory, since no runtime or
+// stdlib is linked whole. Debug builds, and so `swift test`, are normal Swift: test targets cannot import a
+// module built in Embedded mode. `PCINIT_EMBEDDED=0` makes a release build normal Swift too (for
+// `swift test -c release`, or to compare the two); SwiftPM re-reads this file when the variable changes.
+let embeddedRelease = Context.environment["PCINIT_EMBEDDED"] != "0"
+
+/// The Embedded stdlib's own libraries (Unicode data for String) ship inside the toolchain, beside `usr/bin/swift`:
+/// found on PATH, as the build itself finds `swift`.
+let embeddedLibraries: String = {
+    for directory in (Context.environment["PATH"] ?? "").split(separator: ":") {
+        let binary = URL(fileURLWithPath: String(directory)).appendingPathComponent("swift").resolvingSymlinksInPath()
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else { continue }
+        let usr = binary.deletingLastPathComponent().deletingLastPathComponent()
+        return usr.appendingPathComponent("lib/swift/embedded/x86_64-unknown-linux-gnu").path
+    }
+    return "/usr/lib/swift/embedded/x86_64-unknown-linux-gnu"
+}()
+
+let release = BuildSettingCondition.when(configuration: .release)
+
+let swiftModes: [SwiftSetting] =
+    embeddedRelease
+    ? [
+        .enableExperimentalFeature("Embedded", release),
+        .unsafeFlags(["-wmo", "-Osize", "-Xfrontend", "-function-sections"], release),
+    ] : []
+
+let cModes: [CSetting] =
+    embeddedRelease
+    ? [.define("PCI_EMBEDDED", release), .unsafeFlags(["-ffunction-sections", "-fdata-sections"], release)] : []
+
+let binaryLink: [LinkerSetting] =
+    embeddedRelease
+    ? [
+        // -static-executable asks for the normal runtime, which an Embedded binary has none of.
+        .unsafeFlags(
+            [
+                "-Xclang-linker", "-static", "-Xlinker", "--gc-sections", "-L", embeddedLibraries,
+                "-lswiftUnicodeDataTables",
+            ], release),
+        .linkedLibrary("m"),
+    ]
+    : [.unsafeFlags(["-static-executable"], release)]
 
 let package = Package(
     name: "pcinit",
@@ -7,16 +53,18 @@ let package = Package(
         .executable(name: "pcinit", targets: ["pcinit"])
     ],
     targets: [
-        // What Swift cannot call directly: wait-status macros, _GNU_SOURCE and _np functions.
-        .target(name: "CInit"),
+        // What Swift cannot call directly: wait-status macros, _GNU_SOURCE and _np functions, and the glibc
+        // headers themselves (Embedded Swift has no Glibc module).
+        .target(name: "CInit", cSettings: cModes),
         // Pure Swift, no syscalls: YAML reader, config model, dependency graph, supervisor state machine.
-        .target(name: "InitCore", linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "InitCore", swiftSettings: swiftModes, linkerSettings: [.linkedLibrary("m")]),
         // The OS side: event loop, spawning, reaping, probes, health server, control socket, log relay.
-        .target(name: "InitSystem", dependencies: ["CInit", "InitCore"]),
+        .target(name: "InitSystem", dependencies: ["CInit", "InitCore"], swiftSettings: swiftModes),
         .executableTarget(
             name: "pcinit",
             dependencies: ["CInit", "InitCore", "InitSystem"],
-            linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))]
+            swiftSettings: swiftModes,
+            linkerSettings: binaryLink
         ),
         .testTarget(name: "InitCoreTests", dependencies: ["InitCore"]),
         .testTarget(name: "InitSystemTests", dependencies: ["CInit", "InitSystem"]),

@@ -265,3 +265,17 @@ __attribute__((constructor)) static void pci_save_arguments(int argc, char **arg
 }
 int pci_argc(void) { return pci_saved_argc; }
 char **pci_argv(void) { return pci_saved_argv; }
+
+#ifdef PCI_EMBEDDED
+// Double(String) in Embedded Swift calls this runtime function, which only the full Swift runtime provides.
+// Same contract: parse with the C locale (pcinit never calls setlocale, so strtod's locale is "C"), store the
+// value, return where parsing stopped, or NULL when the value is out of range.
+const char *_swift_stdlib_strtod_clocale(const char *text, double *result) {
+    char *end;
+    errno = 0;
+    double value = strtod(text, &end);
+    *result = value;
+    if (errno == ERANGE) return NULL;
+    return end;
+}
+#endif

@@ -13,6 +13,23 @@ public enum DurationText {
         guard let value = Double(number), value >= 0, value.isFinite else { return nil }
         return .seconds(fromConfig: value * scale)
     }
+
+    /// `2s`, `1.5s`, `250ms`: short, exact to the millisecond, and what `parse` reads back. Durations are written
+    /// through this, never interpolated: Embedded Swift gives `Duration` no description.
+    public static func format(_ duration: Duration) -> String {
+        let milliseconds = duration.nanosecondsClamped / 1_000_000
+        if milliseconds < 1000 { return "\(milliseconds)ms" }
+        let seconds = milliseconds / 1000
+        var fraction = milliseconds % 1000
+        if fraction == 0 { return "\(seconds)s" }
+        var digits = 3
+        while fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
+        let padded = String(repeating: "0", count: digits - String(fraction).count) + String(fraction)
+        return "\(seconds).\(padded)s"
+    }
 }
 
 extension String {

@@ -44,7 +44,7 @@ public enum EnvCommandRunner {
         kill(-pid, SIGKILL)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        if timedOut { return .failed("timed out after \(ProbeRunner.describe(request.timeout))") }
+        if timedOut { return .failed("timed out after \(DurationText.format(request.timeout))") }
         let termination = Reaper.decode(status)
         guard termination == .exited(0) else {
             let firstLine = String(decoding: errors.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)

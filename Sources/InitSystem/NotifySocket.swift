@@ -42,7 +42,7 @@ public final class NotifySocket {
             raw.copyBytes(from: nameBytes)
             if isAbstract { raw[0] = 0 }
         }
-        let length = socklen_t(MemoryLayout.offset(of: \sockaddr_un.sun_path)! + nameBytes.count + (isAbstract ? 0 : 1))
+        let length = socklen_t(Int(pci_sun_path_offset()) + nameBytes.count + (isAbstract ? 0 : 1))
 
         if !isAbstract { try NotifySocket.removeStaleSocket(at: path) }
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)

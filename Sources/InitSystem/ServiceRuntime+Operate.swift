@@ -97,12 +97,12 @@ extension ServiceRuntime {
     private func applySettings(_ read: ReadConfig) -> [ControlOutcome] {
         var lines: [ControlOutcome] = []
         if read.grace != settings.grace {
-            lines.append(ControlOutcome(service: "grace", ok: true, message: "grace is now \(read.grace)"))
+            lines.append(ControlOutcome(service: "grace", ok: true, message: "grace is now \(DurationText.format(read.grace))"))
             settings.grace = read.grace
             if !endOfRun.isRunning { endOfRun = EndOfRun(grace: read.grace, stopBudget: read.stopTimeout) }
         }
         if let level = read.logLevel, level != Log.level {
-            lines.append(ControlOutcome(service: "log_level", ok: true, message: "log_level is now \(level)"))
+            lines.append(ControlOutcome(service: "log_level", ok: true, message: "log_level is now \(level.name)"))
             Log.level = level
         }
         if let address = read.healthAddress, address != settings.healthAddress {

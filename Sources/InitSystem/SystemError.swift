@@ -13,8 +13,5 @@ public struct SystemError: Error, CustomStringConvertible {
     public var description: String { "\(operation): \(SystemError.describe(errno))" }
 
     /// strerror's text for an errno value.
-    public static func describe(_ code: Int32) -> String {
-        guard let text = strerror(code) else { return "errno \(code)" }
-        return String(cString: text)
-    }
+    public static func describe(_ code: Int32) -> String { ErrnoText.message(code) ?? "Unknown error \(code)" }
 }

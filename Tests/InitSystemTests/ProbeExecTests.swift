@@ -152,10 +152,10 @@ struct ProbeExecTests {
     }
 
     @Test func timeoutsAreDescribedBriefly() {
-        #expect(ProbeRunner.describe(.seconds(1)) == "1s")
-        #expect(ProbeRunner.describe(.milliseconds(300)) == "300ms")
-        #expect(ProbeRunner.describe(.milliseconds(1500)) == "1.5s")
-        #expect(ProbeRunner.describe(.seconds(30)) == "30s")
+        #expect(DurationText.format(.seconds(1)) == "1s")
+        #expect(DurationText.format(.milliseconds(300)) == "300ms")
+        #expect(DurationText.format(.milliseconds(1500)) == "1.5s")
+        #expect(DurationText.format(.seconds(30)) == "30s")
     }
 
     /// The real wiring: exits come from ChildRegistry.reap(), which waits for any child. That is only safe

@@ -14,6 +14,7 @@
 #include <netinet/tcp.h>
 #include <net/if.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,10 @@ static inline int pci_fcntl(int fd, int command, int argument) { return fcntl(fd
 static inline int pci_ioctl_pointer(int fd, unsigned long request, void *argument) {
     return ioctl(fd, request, argument);
 }
+
+// Where sun_path starts in a sockaddr_un: the length of a unix socket address is that plus the path's bytes
+// (Swift's MemoryLayout.offset(of:) takes a key path, which Embedded Swift has no support for).
+static inline int pci_sun_path_offset(void) { return (int)offsetof(struct sockaddr_un, sun_path); }
 
 // The process environment (a global Swift cannot name without the overlay).
 static inline char **pci_environ(void) { return __environ; }

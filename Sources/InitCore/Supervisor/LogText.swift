@@ -22,19 +22,5 @@ enum LogText {
     /// `1 time`, `3 times`.
     static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 
-    /// `2s`, `1.5s`, `250ms`: short, exact to the millisecond.
-    static func duration(_ duration: Duration) -> String {
-        let milliseconds = duration.nanosecondsClamped / 1_000_000
-        if milliseconds < 1000 { return "\(milliseconds)ms" }
-        let seconds = milliseconds / 1000
-        var fraction = milliseconds % 1000
-        if fraction == 0 { return "\(seconds)s" }
-        var digits = 3
-        while fraction % 10 == 0 {
-            fraction /= 10
-            digits -= 1
-        }
-        let padded = String(repeating: "0", count: digits - String(fraction).count) + String(fraction)
-        return "\(seconds).\(padded)s"
-    }
+    static func duration(_ duration: Duration) -> String { DurationText.format(duration) }
 }

@@ -11,7 +11,7 @@ enum UnixSocket {
             throw SystemError("socket path \(path.debugDescription)", errno: ENAMETOOLONG)
         }
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
-        let length = MemoryLayout.offset(of: \sockaddr_un.sun_path)! + bytes.count + 1
+        let length = Int(pci_sun_path_offset()) + bytes.count + 1
         return (address, socklen_t(length))
     }
 

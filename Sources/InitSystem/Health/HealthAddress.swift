@@ -67,7 +67,7 @@ public enum HealthAddress: Equatable, Sendable, CustomStringConvertible {
     }
 
     private static func trimmed(_ text: String) -> String {
-        String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        String(text.drop(while: { $0.isWhitespace }).reversed().drop(while: { $0.isWhitespace }).reversed())
     }
 }
 

@@ -25,7 +25,7 @@ final class HTTPCheck: RunningCheck {
             for (name, value) in headers {
                 // A CR or LF would let a header smuggle in more headers or a second request.
                 if name.isEmpty || name.contains(where: { $0.isNewline || $0 == ":" || $0 == " " })
-                    || value.contains(where: \.isNewline)
+                    || value.contains(where: { $0.isNewline })
                 {
                     return "invalid header \(name.debugDescription)"
                 }

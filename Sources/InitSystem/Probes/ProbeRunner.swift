@@ -155,16 +155,7 @@ public final class ProbeRunner {
         guard let entry = active.removeValue(forKey: id.value) else { return }
         let stage = entry.check?.pendingStage.map { " \($0)" } ?? ""
         entry.check?.stop()
-        entry.completion(false, "timed out after \(ProbeRunner.describe(timeout))\(stage)")
-    }
-
-    /// `1s`, `1.5s`, `300ms`: short enough for a status line.
-    static func describe(_ duration: Duration) -> String {
-        let milliseconds = duration.nanosecondsClamped / 1_000_000
-        if milliseconds < 1000 { return "\(milliseconds)ms" }
-        if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
-        let tenths = (milliseconds + 50) / 100
-        return "\(tenths / 10).\(tenths % 10)s"
+        entry.completion(false, "timed out after \(DurationText.format(timeout))\(stage)")
     }
 }
 

@@ -112,7 +112,7 @@ final class DNSExchange {
         }
         let server = current
         setTimer(at: MonotonicClock.now() + timeout) { [self] in
-            problems[server] = "timed out after \(ProbeRunner.describe(timeout))"
+            problems[server] = "timed out after \(DurationText.format(timeout))"
             nextTry()
         }
     }
