@@ -268,14 +268,11 @@ char **pci_argv(void) { return pci_saved_argv; }
 
 #ifdef PCI_EMBEDDED
 // Double(String) in Embedded Swift calls this runtime function, which only the full Swift runtime provides.
-// Same contract: parse with the C locale (pcinit never calls setlocale, so strtod's locale is "C"), store the
-// value, return where parsing stopped, or NULL when the value is out of range.
+// Same contract as that one: parse with the C locale (pcinit never calls setlocale, so strtod's is "C"), store
+// the value, return where parsing stopped. Out of range gives what strtod gives (inf, 0), as in normal Swift.
 const char *_swift_stdlib_strtod_clocale(const char *text, double *result) {
     char *end;
-    errno = 0;
-    double value = strtod(text, &end);
-    *result = value;
-    if (errno == ERANGE) return NULL;
+    *result = strtod(text, &end);
     return end;
 }
 #endif
