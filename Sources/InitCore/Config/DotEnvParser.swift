@@ -1,7 +1,10 @@
-/// A line of a dotenv file that could not be understood.
+/// A line of a dotenv file that could not be understood, or whose references would expand past a limit.
 struct DotEnvProblem: Equatable {
     var line: Int
     var message: String
+    /// The line is well formed but expanding its references would pass `DotEnvParser.maxExpandedValueBytes` or
+    /// `maxExpandedFileBytes`: whether that happens depends on the values, not only on the text.
+    var isExpansionLimit = false
 }
 
 /// Reads dotenv files (`.env`, `env_file`) the way joho/godotenv does for the common cases:
@@ -9,7 +12,18 @@ struct DotEnvProblem: Equatable {
 /// unquoted values), single quotes (literal), double quotes (escapes `\n \t \r \" \\ \$`, may span
 /// lines), and `${VAR}` / `$VAR` references to earlier keys of the file or, failing that, `lookup`
 /// in unquoted and double-quoted values.
+///
+/// Expansion is bounded: `A=x` followed by lines of `A=$A$A` doubles `A` on every line, and pcinit (PID 1) reads
+/// these files, so a reference may not make a value longer than `maxExpandedValueBytes`, nor may the references
+/// of one file copy more than `maxExpandedFileBytes` in all. A line past either limit is a problem (the loader
+/// reports it at its file:line and ignores the line, as it does a malformed one); nothing is cut short.
 enum DotEnvParser {
+    /// 1 MiB: far above what a variable can carry to a program (Linux's execve takes at most 128 KiB per string).
+    static let maxExpandedValueBytes = 1 << 20
+    /// 16 MiB: what the references of one file may copy into its values altogether, including into values that
+    /// a later line replaces, so the work is bounded as well as what is kept.
+    static let maxExpandedFileBytes = 16 << 20
+
     struct Parsed: Equatable {
         /// In order of first appearance; a repeated key keeps its first position and its last value.
         var variables: [(String, String)]
@@ -24,6 +38,7 @@ enum DotEnvParser {
         var order: [String] = []
         var values: [String: String] = [:]
         var problems: [DotEnvProblem] = []
+        var budget = maxExpandedFileBytes
         // "\r\n" is one Character in Swift, so both line ends are separators.
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         var index = 0
@@ -43,25 +58,49 @@ enum DotEnvParser {
                 continue
             }
             var rest = line[line.index(after: separator)...].drop { $0 == " " || $0 == "\t" }
-            let value: String
+            // What the value says before references are expanded, and whether they are (not in single quotes).
+            let written: String
+            var expands = true
             if let quote = rest.first, quote == "'" || quote == "\"" {
                 rest = rest.dropFirst()
-                // A quoted value may continue on the following lines until its closing quote.
-                var raw = String(rest)
-                while closingQuote(in: raw, quote: quote) == nil, index < lines.count {
-                    raw += "\n" + lines[index]
+                // A quoted value may continue on the following lines until its closing quote. Each line is searched
+                // once: a line end cannot be escaped or be the quote, so a search starts afresh on every line.
+                var inner = ""
+                var close = closingQuote(in: rest, quote: quote)
+                while close == nil, index < lines.count {
+                    inner += rest
+                    inner += "\n"
+                    rest = lines[index]
                     index += 1
+                    close = closingQuote(in: rest, quote: quote)
                 }
-                guard let close = closingQuote(in: raw, quote: quote) else {
+                guard let close else {
                     problems.append(DotEnvProblem(line: lineNumber, message: "unterminated \(quote) quote"))
                     continue
                 }
-                let inner = String(raw[..<close])
-                value = quote == "'" ? inner : expand(unescape(inner), values, lookup)
+                inner += rest[..<close]
+                expands = quote == "\""
+                written = expands ? unescape(inner) : inner
             } else {
                 var unquoted = Substring(rest)
                 if let hash = unquoted.indexOfInlineComment() { unquoted = unquoted[..<hash] }
-                value = expand(String(unquoted.trimmingSpaces()), values, lookup)
+                written = String(unquoted.trimmingSpaces())
+            }
+            let value: String
+            do {
+                value = expands ? try expand(written, values, lookup, budget: &budget) : written
+            } catch {
+                let message =
+                    switch error {
+                    case .value:
+                        "the value of '\(key)' would be longer than 1 MiB (\(maxExpandedValueBytes) bytes) with its "
+                            + "references expanded"
+                    case .file:
+                        "the references in this file would expand to more than 16 MiB (\(maxExpandedFileBytes) "
+                            + "bytes) in all"
+                    }
+                problems.append(DotEnvProblem(line: lineNumber, message: message, isExpansionLimit: true))
+                continue
             }
             if values.updateValue(value, forKey: String(key)) == nil { order.append(String(key)) }
         }
@@ -75,7 +114,7 @@ enum DotEnvParser {
         }
     }
 
-    private static func closingQuote(in raw: String, quote: Character) -> String.Index? {
+    private static func closingQuote(in raw: Substring, quote: Character) -> Substring.Index? {
         var escaped = false
         for i in raw.indices {
             let c = raw[i]
@@ -114,21 +153,35 @@ enum DotEnvParser {
         return out
     }
 
-    /// Replaces `${NAME}` and `$NAME` with earlier values of the file, else `lookup`, else "".
-    private static func expand(_ s: String, _ known: [String: String], _ lookup: (String) -> String?) -> String {
+    /// Why a value was not expanded.
+    private enum ExpansionLimit: Error {
+        /// The value would pass `maxExpandedValueBytes`.
+        case value
+        /// The file's references would copy more than `maxExpandedFileBytes` in all.
+        case file
+    }
+
+    /// Replaces `${NAME}` and `$NAME` with earlier values of the file, else `lookup`, else "". `budget` is what
+    /// the file's references may still copy; each substitution takes its length from it.
+    private static func expand(
+        _ s: String, _ known: [String: String], _ lookup: (String) -> String?, budget: inout Int
+    ) throws(ExpansionLimit) -> String {
         guard s.contains("$") else { return s }
         let chars = Array(s)
         var out = ""
+        var length = 0  // out.utf8.count
         var i = 0
         while i < chars.count {
             let c = chars[i]
             if c == "\\", i + 1 < chars.count, chars[i + 1] == "$" {
                 out.append("$")
+                length += 1
                 i += 2
                 continue
             }
             guard c == "$", i + 1 < chars.count else {
                 out.append(c)
+                length += c.utf8.count
                 i += 1
                 continue
             }
@@ -140,10 +193,18 @@ enum DotEnvParser {
             let name = String(chars[nameStart..<j])
             if name.isEmpty || (braced && (j >= chars.count || chars[j] != "}")) {
                 out.append(c)
+                length += c.utf8.count
                 i += 1
                 continue
             }
-            out += known[name] ?? lookup(name) ?? ""
+            let value = known[name] ?? lookup(name) ?? ""
+            let size = value.utf8.count
+            // Checked before copying: a value past a limit is never built.
+            guard size <= maxExpandedValueBytes - length else { throw .value }
+            guard size <= budget else { throw .file }
+            budget -= size
+            length += size
+            out += value
             i = braced ? j + 1 : j
         }
         return out
