@@ -66,6 +66,10 @@ import Testing
         let repro = DotEnvParser.parse("A=x\n" + String(repeating: "A=$A$A\n", count: 32))
         #expect(repro.problems.map(\.line) == Array(22...33))
         #expect(repro.variables.first?.1.utf8.count == 1 << 20)
+        // Text after the last reference counts as well (the fuzzer's second input: invalid UTF-8 after `$A$A`).
+        let trailing = DotEnvParser.parse("A=x\n" + String(repeating: "A=$A$A\n", count: 19) + "A=$A$A\u{FFFD}\n")
+        #expect(trailing.problems == [DotEnvProblem(line: 21, message: tooLong, isExpansionLimit: true)])
+        #expect(trailing.variables.first?.1.utf8.count == 1 << 19)
     }
 
     /// A value within the limit is not enough: each line `Bn=$A` copies 1 MiB, so the references of one file may

@@ -14,9 +14,10 @@ struct DotEnvProblem: Equatable {
 /// in unquoted and double-quoted values.
 ///
 /// Expansion is bounded: `A=x` followed by lines of `A=$A$A` doubles `A` on every line, and pcinit (PID 1) reads
-/// these files, so a reference may not make a value longer than `maxExpandedValueBytes`, nor may the references
-/// of one file copy more than `maxExpandedFileBytes` in all. A line past either limit is a problem (the loader
-/// reports it at its file:line and ignores the line, as it does a malformed one); nothing is cut short.
+/// these files, so a value with references may not be longer than `maxExpandedValueBytes` once they are
+/// expanded, nor may the references of one file copy more than `maxExpandedFileBytes` in all. A line past either
+/// limit is a problem (the loader reports it at its file:line and ignores the line, as it does a malformed one);
+/// nothing is cut short.
 enum DotEnvParser {
     /// 1 MiB: far above what a variable can carry to a program (Linux's execve takes at most 128 KiB per string).
     static let maxExpandedValueBytes = 1 << 20
@@ -170,6 +171,7 @@ enum DotEnvParser {
         let chars = Array(s)
         var out = ""
         var length = 0  // out.utf8.count
+        var expanded = false
         var i = 0
         while i < chars.count {
             let c = chars[i]
@@ -204,9 +206,12 @@ enum DotEnvParser {
             guard size <= budget else { throw .file }
             budget -= size
             length += size
+            expanded = true
             out += value
             i = braced ? j + 1 : j
         }
+        // Text after the last reference counts too (it is the file's own, so it was not worth checking earlier).
+        guard !expanded || length <= maxExpandedValueBytes else { throw .value }
         return out
     }
 }
