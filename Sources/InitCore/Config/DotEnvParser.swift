@@ -163,26 +163,29 @@ enum DotEnvParser {
     }
 
     /// Replaces `${NAME}` and `$NAME` with earlier values of the file, else `lookup`, else "". `budget` is what
-    /// the file's references may still copy; each substitution takes its length from it.
+    /// the file's references may still copy; the value takes the length of what its references put in. The value
+    /// is measured before it is built, so one past a limit costs nothing but the scan of its line.
     private static func expand(
         _ s: String, _ known: [String: String], _ lookup: (String) -> String?, budget: inout Int
     ) throws(ExpansionLimit) -> String {
         guard s.contains("$") else { return s }
         let chars = Array(s)
-        var out = ""
-        var length = 0  // out.utf8.count
-        var expanded = false
+        // The value in pieces: the text between references, and what each reference stands for (shared, not copied).
+        var pieces: [String] = []
+        var text = ""
+        var length = 0  // of all the pieces, in UTF-8 bytes
+        var copied = 0  // of the references' pieces
         var i = 0
         while i < chars.count {
             let c = chars[i]
             if c == "\\", i + 1 < chars.count, chars[i + 1] == "$" {
-                out.append("$")
+                text.append("$")
                 length += 1
                 i += 2
                 continue
             }
             guard c == "$", i + 1 < chars.count else {
-                out.append(c)
+                text.append(c)
                 length += c.utf8.count
                 i += 1
                 continue
@@ -194,24 +197,29 @@ enum DotEnvParser {
             while j < chars.count, chars[j] == "_" || chars[j].isLetter || chars[j].isNumber { j += 1 }
             let name = String(chars[nameStart..<j])
             if name.isEmpty || (braced && (j >= chars.count || chars[j] != "}")) {
-                out.append(c)
+                text.append(c)
                 length += c.utf8.count
                 i += 1
                 continue
             }
             let value = known[name] ?? lookup(name) ?? ""
-            let size = value.utf8.count
-            // Checked before copying: a value past a limit is never built.
-            guard size <= maxExpandedValueBytes - length else { throw .value }
-            guard size <= budget else { throw .file }
-            budget -= size
-            length += size
-            expanded = true
-            out += value
+            length += value.utf8.count
+            copied += value.utf8.count
+            guard length <= maxExpandedValueBytes else { throw .value }
+            guard copied <= budget else { throw .file }
+            pieces.append(text)
+            pieces.append(value)
+            text = ""
             i = braced ? j + 1 : j
         }
-        // Text after the last reference counts too (it is the file's own, so it was not worth checking earlier).
-        guard !expanded || length <= maxExpandedValueBytes else { throw .value }
+        // With no reference the value is the file's own text, however long; with one, text after it counts too.
+        if pieces.isEmpty { return text }
+        guard length <= maxExpandedValueBytes else { throw .value }
+        budget -= copied
+        var out = ""
+        out.reserveCapacity(length)
+        for piece in pieces { out += piece }
+        out += text
         return out
     }
 }
