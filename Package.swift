@@ -37,11 +37,16 @@ let cModes: [CSetting] =
 let binaryLink: [LinkerSetting] =
     embeddedRelease
     ? [
-        // -static-executable asks for the normal runtime, which an Embedded binary has none of.
+        // -static-executable asks for the normal runtime, which an Embedded binary has none of. lld folds
+        // identical functions and places the start path's functions together (start-path.order, made by
+        // .ci/start-path-order.py): an idle pcinit then has a few windows of its text resident, not most of it.
         .unsafeFlags(
             [
-                "-Xclang-linker", "-static", "-Xlinker", "--gc-sections", "-L", embeddedLibraries,
-                "-lswiftUnicodeDataTables",
+                "-Xclang-linker", "-static", "-Xclang-linker", "-fuse-ld=lld",
+                "-Xlinker", "--gc-sections", "-Xlinker", "--icf=all",
+                "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/pcinit/start-path.order",
+                "-Xlinker", "--no-warn-symbol-ordering",
+                "-L", embeddedLibraries, "-lswiftUnicodeDataTables",
             ], release),
         .linkedLibrary("m"),
     ]
@@ -63,6 +68,7 @@ let package = Package(
         .executableTarget(
             name: "pcinit",
             dependencies: ["CInit", "InitCore", "InitSystem"],
+            exclude: ["start-path.order"],
             swiftSettings: swiftModes,
             linkerSettings: binaryLink
         ),
