@@ -1,5 +1,6 @@
 # pcinit: a static PID 1 for containers. Two stages:
-#   build   – the official Swift image makes the fully static binary (the same command as README and CI);
+#   build   – the official Swift image makes the fully static Embedded Swift binary (the same command as
+#             README and CI);
 #             it also provides busybox-static so the example services have a shell.
 #   runtime – FROM scratch: /pcinit, busybox for /bin/sh, and an example process-compose.yml.
 # Build:  docker build -t pcinit .        Run:  docker run --rm -p 8558:8558 pcinit
