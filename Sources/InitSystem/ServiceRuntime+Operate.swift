@@ -97,7 +97,8 @@ extension ServiceRuntime {
     private func applySettings(_ read: ReadConfig) -> [ControlOutcome] {
         var lines: [ControlOutcome] = []
         if read.grace != settings.grace {
-            lines.append(ControlOutcome(service: "grace", ok: true, message: "grace is now \(DurationText.format(read.grace))"))
+            lines.append(
+                ControlOutcome(service: "grace", ok: true, message: "grace is now \(DurationText.format(read.grace))"))
             settings.grace = read.grace
             if !endOfRun.isRunning { endOfRun = EndOfRun(grace: read.grace, stopBudget: read.stopTimeout) }
         }

@@ -410,7 +410,8 @@ public final class ServiceRuntime {
         var finished = false
         let timer = loop.schedule(at: MonotonicClock.now() + timeout) {
             guard !finished else { return }
-            Log.warning("\(spec.name): shutdown command still running after \(DurationText.format(timeout)): killing it")
+            Log.warning(
+                "\(spec.name): shutdown command still running after \(DurationText.format(timeout)): killing it")
             kill(-pid, SIGKILL)
         }
         children.register(pid) { [self] termination in

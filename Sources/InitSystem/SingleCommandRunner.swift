@@ -154,7 +154,8 @@ public final class SingleCommandRunner {
         guard childResult != nil else { return }
         if !endOfRun.isRunning {
             let childrenLeft = if case .childrenRemain = outcome { true } else { false }
-            Log.debug("command ended; what is left gets SIGTERM, then SIGKILL after \(DurationText.format(settings.grace))")
+            Log.debug(
+                "command ended; what is left gets SIGTERM, then SIGKILL after \(DurationText.format(settings.grace))")
             perform(
                 endOfRun.begin(now: MonotonicClock.now(), stopBegan: stopBegan, childrenLeft: childrenLeft), loop: loop)
         } else if case .noChildrenLeft = outcome {

@@ -12,7 +12,9 @@ import Testing
     }
 
     @Test func theErrnosPcinitMeetsAreNamed() {
-        for code in [EPERM, ENOENT, EINTR, EAGAIN, EACCES, EMFILE, ENFILE, EADDRINUSE, ECONNREFUSED, ETIMEDOUT, ENOEXEC] {
+        for code in [
+            EPERM, ENOENT, EINTR, EAGAIN, EACCES, EMFILE, ENFILE, EADDRINUSE, ECONNREFUSED, ETIMEDOUT, ENOEXEC,
+        ] {
             #expect(ErrnoText.message(code) != nil, "errno \(code)")
         }
         #expect(SystemError.describe(9999) == "Unknown error 9999")
