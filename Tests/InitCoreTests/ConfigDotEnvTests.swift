@@ -91,6 +91,31 @@ import Testing
         #expect(parsed.variables.suffix(3).map(\.1) == ["", "$A", "still fine"])
     }
 
+    /// The limits are parameters (the fuzzer uses small ones): each value, and the file's references in all.
+    @Test func smallerLimitsWorkTheSameWay() {
+        let text = "A=abcd\nB=$A$A\nC=$A$A$A\nD='$A$A$A'\nE=${A}$A\nF=$A\nG=$A\nH=$NOPE\n"
+        let parsed = DotEnvParser.parse(text, limits: DotEnvParser.Limits(valueBytes: 8, fileBytes: 20))
+        #expect(
+            parsed.problems == [
+                DotEnvProblem(
+                    line: 3, message: "the value of 'C' would be longer than 8 bytes with its references expanded",
+                    isExpansionLimit: true),
+                DotEnvProblem(
+                    line: 7, message: "the references in this file would expand to more than 20 bytes in all",
+                    isExpansionLimit: true),
+            ])
+        #expect(
+            parsed.variables.map { "\($0.0)=\($0.1)" } == [
+                "A=abcd", "B=abcdabcd", "D=$A$A$A", "E=abcdabcd", "F=abcd", "H=",
+            ])
+        let kib = DotEnvParser.parse(
+            "A=$B", lookup: { _ in String(repeating: "x", count: 3000) }, limits: .init(valueBytes: 2048))
+        #expect(
+            kib.problems.map(\.message) == [
+                "the value of 'A' would be longer than 2 KiB (2048 bytes) with its references expanded"
+            ])
+    }
+
     /// What the user sees: the file, the line and that the line is ignored, as for any other bad line.
     @Test func anOversizedExpansionIsReportedAtItsLineInTheFile() {
         let env = "A=x\n" + String(repeating: "A=$A$A\n", count: 21) + "B=ok\n"

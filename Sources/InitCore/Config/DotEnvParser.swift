@@ -2,8 +2,8 @@
 struct DotEnvProblem: Equatable {
     var line: Int
     var message: String
-    /// The line is well formed but expanding its references would pass `DotEnvParser.maxExpandedValueBytes` or
-    /// `maxExpandedFileBytes`: whether that happens depends on the values, not only on the text.
+    /// The line is well formed but expanding its references would pass one of `DotEnvParser.Limits`: whether that
+    /// happens depends on the values, not only on the text.
     var isExpansionLimit = false
 }
 
@@ -14,16 +14,20 @@ struct DotEnvProblem: Equatable {
 /// in unquoted and double-quoted values.
 ///
 /// Expansion is bounded: `A=x` followed by lines of `A=$A$A` doubles `A` on every line, and pcinit (PID 1) reads
-/// these files, so a value with references may not be longer than `maxExpandedValueBytes` once they are
-/// expanded, nor may the references of one file copy more than `maxExpandedFileBytes` in all. A line past either
+/// these files, so a value with references may not be longer than `Limits.valueBytes` once they are expanded,
+/// nor may the references of one file copy more than `Limits.fileBytes` in all. A line past either
 /// limit is a problem (the loader reports it at its file:line and ignores the line, as it does a malformed one);
 /// nothing is cut short.
 enum DotEnvParser {
-    /// 1 MiB: far above what a variable can carry to a program (Linux's execve takes at most 128 KiB per string).
-    static let maxExpandedValueBytes = 1 << 20
-    /// 16 MiB: what the references of one file may copy into its values altogether, including into values that
-    /// a later line replaces, so the work is bounded as well as what is kept.
-    static let maxExpandedFileBytes = 16 << 20
+    /// How much expanding references may build. pcinit uses the defaults; the fuzzer passes smaller ones, so that
+    /// an input reaching them costs it little.
+    struct Limits {
+        /// 1 MiB: far above what a variable can carry to a program (Linux's execve takes at most 128 KiB a string).
+        var valueBytes = 1 << 20
+        /// 16 MiB: what the references of one file may copy into its values altogether, including into values
+        /// that a later line replaces, so the work is bounded as well as what is kept.
+        var fileBytes = 16 << 20
+    }
 
     struct Parsed: Equatable {
         /// In order of first appearance; a repeated key keeps its first position and its last value.
@@ -35,11 +39,13 @@ enum DotEnvParser {
         }
     }
 
-    static func parse(_ text: String, lookup: (String) -> String? = { _ in nil }) -> Parsed {
+    static func parse(
+        _ text: String, lookup: (String) -> String? = { _ in nil }, limits: Limits = Limits()
+    ) -> Parsed {
         var order: [String] = []
         var values: [String: String] = [:]
         var problems: [DotEnvProblem] = []
-        var budget = maxExpandedFileBytes
+        var budget = limits.fileBytes
         // "\r\n" is one Character in Swift, so both line ends are separators.
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         var index = 0
@@ -89,16 +95,16 @@ enum DotEnvParser {
             }
             let value: String
             do {
-                value = expands ? try expand(written, values, lookup, budget: &budget) : written
+                value =
+                    expands ? try expand(written, values, lookup, limit: limits.valueBytes, budget: &budget) : written
             } catch {
                 let message =
                     switch error {
                     case .value:
-                        "the value of '\(key)' would be longer than 1 MiB (\(maxExpandedValueBytes) bytes) with its "
-                            + "references expanded"
+                        "the value of '\(key)' would be longer than \(size(limits.valueBytes)) with its references "
+                            + "expanded"
                     case .file:
-                        "the references in this file would expand to more than 16 MiB (\(maxExpandedFileBytes) "
-                            + "bytes) in all"
+                        "the references in this file would expand to more than \(size(limits.fileBytes)) in all"
                     }
                 problems.append(DotEnvProblem(line: lineNumber, message: message, isExpansionLimit: true))
                 continue
@@ -154,19 +160,27 @@ enum DotEnvParser {
         return out
     }
 
+    /// `1 MiB (1048576 bytes)`, `8 KiB (8192 bytes)` or `100 bytes`.
+    private static func size(_ bytes: Int) -> String {
+        if bytes >= 1 << 20, bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB (\(bytes) bytes)" }
+        if bytes >= 1 << 10, bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB (\(bytes) bytes)" }
+        return "\(bytes) bytes"
+    }
+
     /// Why a value was not expanded.
     private enum ExpansionLimit: Error {
-        /// The value would pass `maxExpandedValueBytes`.
+        /// The value would pass `Limits.valueBytes`.
         case value
-        /// The file's references would copy more than `maxExpandedFileBytes` in all.
+        /// The file's references would copy more than `Limits.fileBytes` in all.
         case file
     }
 
-    /// Replaces `${NAME}` and `$NAME` with earlier values of the file, else `lookup`, else "". `budget` is what
-    /// the file's references may still copy; the value takes the length of what its references put in. The value
-    /// is measured before it is built, so one past a limit costs nothing but the scan of its line.
+    /// Replaces `${NAME}` and `$NAME` with earlier values of the file, else `lookup`, else "". The result may be
+    /// `limit` bytes long; `budget` is what the file's references may still copy, and the value takes from it the
+    /// length of what its references put in. The value is measured before it is built, so one past a limit costs
+    /// nothing but the scan of its line.
     private static func expand(
-        _ s: String, _ known: [String: String], _ lookup: (String) -> String?, budget: inout Int
+        _ s: String, _ known: [String: String], _ lookup: (String) -> String?, limit: Int, budget: inout Int
     ) throws(ExpansionLimit) -> String {
         guard s.contains("$") else { return s }
         let chars = Array(s)
@@ -205,7 +219,7 @@ enum DotEnvParser {
             let value = known[name] ?? lookup(name) ?? ""
             length += value.utf8.count
             copied += value.utf8.count
-            guard length <= maxExpandedValueBytes else { throw .value }
+            guard length <= limit else { throw .value }
             guard copied <= budget else { throw .file }
             pieces.append(text)
             pieces.append(value)
@@ -214,7 +228,7 @@ enum DotEnvParser {
         }
         // With no reference the value is the file's own text, however long; with one, text after it counts too.
         if pieces.isEmpty { return text }
-        guard length <= maxExpandedValueBytes else { throw .value }
+        guard length <= limit else { throw .value }
         budget -= copied
         var out = ""
         out.reserveCapacity(length)
