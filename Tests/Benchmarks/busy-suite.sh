@@ -5,7 +5,9 @@ set -u
 cd "$(dirname "$0")/../.."
 runs=${1:-5}
 [ -x .build/test-venv/bin/python3 ] && export PCINIT_TEST_PYTHON="$PWD/.build/test-venv/bin/python3"
+# As CI: the black-box tests run the release binary.
 export PCINIT_TEST_BIN="$PWD/.build/test-venv/bin" PCINIT_RELEASE_BINARY="$PWD/.build/release/pcinit"
+export PCINIT_BINARY="$PCINIT_RELEASE_BINARY"
 swift build -c release --product pcinit 2>&1 | tail -n 1
 swift build --build-tests 2>&1 | tail -n 1
 pids=""
