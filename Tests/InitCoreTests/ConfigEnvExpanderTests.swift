@@ -74,6 +74,21 @@ import Testing
         }
     }
 
+    @Test func referencesMayNotBuildMoreThanTheLimit() throws {
+        let big = String(repeating: "x", count: 1 << 20)
+        // 16 copies of 1 MiB are the limit; the 17th reference is the error, at its own `${`.
+        let lines = (1...20).map { _ in "v: ${BIG}" }.joined(separator: "\n")
+        #expect(
+            throws: EnvExpansionError(
+                location: SourceLocation(line: 17, column: 4),
+                message: "references expand to more than 16 MiB in this file (each ${...} copies its value again)")
+        ) {
+            try EnvExpander.expand(lines) { $0 == "BIG" ? big : nil }
+        }
+        let sixteen = (1...16).map { _ in "${BIG}" }.joined(separator: "\n")
+        #expect(try EnvExpander.expand(sixteen) { $0 == "BIG" ? big : nil }.utf8.count == 16 << 20 + 15)
+    }
+
     @Test func textWithoutDollarIsReturnedUnchanged() throws {
         #expect(try expand("processes: {}\n") == "processes: {}\n")
     }

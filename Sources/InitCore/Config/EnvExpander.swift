@@ -23,6 +23,11 @@ struct EnvExpansionError: Error, Equatable {
 /// empty. A bare `$VAR` is left alone so the service's shell expands it at run time.
 /// Other envsubst operators (`${#v}`, `${v^^}`, `${v/p/r}`, …) are reported as unsupported.
 enum EnvExpander {
+    /// The most a file's references may add to it. Each `${VAR}` copies its value again, so a short file that
+    /// names a 1 MiB value a thousand times would otherwise build a gigabyte inside PID 1 (found by the config
+    /// fuzzer); real files add kilobytes.
+    static let maximumExpansionBytes = 16 << 20
+
     static func expand(_ text: String, lookup: (String) -> String?) throws(EnvExpansionError) -> String {
         var ignored: [EmptyExpansion] = []
         return try expand(text, lookup: lookup, empty: &ignored)
@@ -70,6 +75,7 @@ enum EnvExpander {
         outputLine: inout Int, empty: inout [EmptyExpansion]
     ) throws(EnvExpansionError) -> String {
         var out = String.UnicodeScalarView()
+        var expandedBytes = 0
         var i = text.startIndex
         while i < text.endIndex {
             let scalar = text[i]
@@ -90,6 +96,13 @@ enum EnvExpander {
                 let close = try closingBrace(in: text, after: i + 2, start: start)
                 let body = text[(i + 2)..<close]
                 let value = try substitute(body, start: start, lookup: lookup)
+                expandedBytes += value.utf8.count
+                if expandedBytes > maximumExpansionBytes {
+                    throw EnvExpansionError(
+                        location: start,
+                        message: "references expand to more than \(maximumExpansionBytes >> 20) MiB in this file"
+                            + " (each ${...} copies its value again)")
+                }
                 if value.isEmpty, let name = plainName(body) {
                     empty.append(
                         EmptyExpansion(
