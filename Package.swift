@@ -26,8 +26,10 @@ let release = BuildSettingCondition.when(configuration: .release)
 let swiftModes: [SwiftSetting] =
     embeddedRelease
     ? [
-        .enableExperimentalFeature("Embedded", release),
-        .unsafeFlags(["-wmo", "-Osize", "-Xfrontend", "-function-sections"], release),
+        // Release builds are whole-module already, as Embedded needs. Neither "-wmo" nor
+        // .enableExperimentalFeature("Embedded"): SwiftPM sees those whatever their condition and then compiles
+        // debug builds whole-module too (seen: a debug pcinit that crashed in config mode on null type metadata).
+        .unsafeFlags(["-enable-experimental-feature", "Embedded", "-Osize", "-Xfrontend", "-function-sections"], release),
     ] : []
 
 let cModes: [CSetting] =
@@ -42,6 +44,8 @@ let binaryLink: [LinkerSetting] =
         // .ci/start-path-order.py): an idle pcinit then has a few windows of its text resident, not most of it.
         .unsafeFlags(
             [
+                // The driver links an Embedded binary only when told so: no Swift runtime libraries.
+                "-enable-experimental-feature", "Embedded",
                 "-Xclang-linker", "-static", "-Xclang-linker", "-fuse-ld=lld",
                 "-Xlinker", "--gc-sections", "-Xlinker", "--icf=all",
                 "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/pcinit/start-path.order",
