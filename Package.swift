@@ -29,7 +29,8 @@ let swiftModes: [SwiftSetting] =
         // Release builds are whole-module already, as Embedded needs. Neither "-wmo" nor
         // .enableExperimentalFeature("Embedded"): SwiftPM sees those whatever their condition and then compiles
         // debug builds whole-module too (seen: a debug pcinit that crashed in config mode on null type metadata).
-        .unsafeFlags(["-enable-experimental-feature", "Embedded", "-Osize", "-Xfrontend", "-function-sections"], release),
+        .unsafeFlags(
+            ["-enable-experimental-feature", "Embedded", "-Osize", "-Xfrontend", "-function-sections"], release),
     ] : []
 
 let cModes: [CSetting] =
