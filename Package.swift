@@ -52,8 +52,7 @@ let binaryLink: [LinkerSetting] =
                 "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/pcinit/start-path.order",
                 "-Xlinker", "--no-warn-symbol-ordering",
                 "-L", embeddedLibraries, "-lswiftUnicodeDataTables",
-            ], release),
-        .linkedLibrary("m"),
+            ], release)
     ]
     : [.unsafeFlags(["-static-executable"], release)]
 

@@ -1,6 +1,6 @@
 // The C library as pcinit's Swift sees it, in both build modes. Embedded Swift has no `Glibc` module, so every
 // Swift file imports CInit instead, and this header brings in the glibc headers those files use, plus what the
-// Glibc overlay used to add on top of them: `errno` (a macro), the variadic open/fcntl/ioctl, `environ`.
+// Glibc overlay used to add on top of them: `errno` (a macro), the variadic open and ioctl, `environ`.
 // Every symbol is prefixed `pci_`.
 #ifndef PCI_LIBC_H
 #define PCI_LIBC_H
@@ -33,10 +33,6 @@ static inline void pci_set_errno(int value) { errno = value; }
 
 // Variadic in C, so not callable from Swift; each takes exactly the arguments pcinit passes.
 static inline int pci_open(const char *path, int flags, mode_t mode) { return open(path, flags, mode); }
-static inline int pci_openat(int dir, const char *path, int flags, mode_t mode) {
-    return openat(dir, path, flags, mode);
-}
-static inline int pci_fcntl(int fd, int command, int argument) { return fcntl(fd, command, argument); }
 static inline int pci_ioctl_pointer(int fd, unsigned long request, void *argument) {
     return ioctl(fd, request, argument);
 }
