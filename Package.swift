@@ -42,7 +42,8 @@ let binaryLink: [LinkerSetting] =
     ? [
         // -static-executable asks for the normal runtime, which an Embedded binary has none of. lld folds
         // identical functions and places the start path's functions together (start-path.order, made by
-        // .ci/start-path-order.py): an idle pcinit then has a few windows of its text resident, not most of it.
+        // .ci/start-path-order.py; start-path.ld puts the unnamed ones in front): an idle pcinit then has a few
+        // windows of its text resident, not most of it.
         .unsafeFlags(
             [
                 // The driver links an Embedded binary only when told so: no Swift runtime libraries.
@@ -51,6 +52,7 @@ let binaryLink: [LinkerSetting] =
                 "-Xlinker", "--gc-sections", "-Xlinker", "--icf=all",
                 "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/pcinit/start-path.order",
                 "-Xlinker", "--no-warn-symbol-ordering",
+                "-Xlinker", "-T", "-Xlinker", "\(Context.packageDirectory)/Sources/pcinit/start-path.ld",
                 "-L", embeddedLibraries, "-lswiftUnicodeDataTables",
             ], release)
     ]
@@ -72,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "pcinit",
             dependencies: ["CInit", "InitCore", "InitSystem"],
-            exclude: ["start-path.order"],
+            exclude: ["start-path.order", "start-path.ld"],
             swiftSettings: swiftModes,
             linkerSettings: binaryLink
         ),

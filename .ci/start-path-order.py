@@ -7,12 +7,15 @@ next to each other (lld's --symbol-ordering-file) they fill a few windows. This 
 the release binary under callgrind in the scenarios that matter, as PID 1 of a new pid namespace:
 
   - single-command mode: `pcinit -- sleep`, to the command's end;
-  - config mode: two services, the health listener and the control socket, idle, one GET /readyz and one
-    `pcinit status` (what a platform's health check and an operator do first), then SIGTERM.
+  - config mode: two services (one writes a marker file, one a plain `sleep`), the health listener and the
+    control socket, idle, GET /livez, GET /readyz and one `pcinit status` (what a platform's health checks
+    and an operator do first), then SIGTERM.
 
 and writes the mangled names of every function that ran (Sources/pcinit/start-path.order): first those of
 single-command mode, then those only config mode adds, each group sorted, so a `pcinit -- CMD` touches only
-the head of the text. The linker reads that file for the release build (Package.swift).
+the head of the text. The linker reads that file for the release build (Package.swift). Functions LLVM gives
+no symbol (closure-context destroyers, merged-function thunks) cannot be named there: Sources/pcinit/
+start-path.ld puts all of them, a few kB, at the front of the text instead.
 
   .ci/start-path-order.py [--binary B] write     regenerate the file from B (default .build/release/pcinit),
                                                  then relink and add what still faults natively (perf)
@@ -125,6 +128,25 @@ def wait_for(path, seconds=60):
     raise SystemExit(f"start-path-order: {path} did not appear")
 
 
+def wait_for_children(pid, count, seconds=60):
+    """Until `pid` has `count` children that have exec'd (their command line is no longer pcinit's own, as it
+    is between fork and exec)."""
+    def cmdline(process):
+        try:
+            with open(f"/proc/{process}/cmdline", "rb") as f:
+                return f.read()
+        except OSError:
+            return b""
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+        if sum(cmdline(child) not in (b"", cmdline(pid)) for child in children) >= count:
+            return
+        time.sleep(0.05)
+    raise SystemExit(f"start-path-order: pcinit did not start {count} services")
+
+
 def scenarios(binary, wrapper_for):
     """Runs both scenarios; `wrapper_for(name)` gives each its wrapper and where its profile goes."""
     with tempfile.TemporaryDirectory(prefix="pcinit-order-") as work:
@@ -134,19 +156,23 @@ def scenarios(binary, wrapper_for):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        ready = [os.path.join(work, f"ready-{n}") for n in (1, 2)]
+        # A service that writes a marker once running and one plain command (seen as pcinit's child), as the
+        # benchmark's are.
+        marker = os.path.join(work, "ready-1")
         with open(os.path.join(work, "process-compose.yml"), "w") as f:
             f.write("version: '0.5'\nprocesses:\n")
-            for n, marker in zip((1, 2), ready):
-                f.write(f"  app{n}:\n    command: touch {marker} && exec sleep 1000\n")
+            f.write(f"  app1:\n    command: touch {marker} && exec sleep 1000\n")
+            f.write("  app2:\n    command: sleep 1000\n")
         control = os.path.join(work, "pcinit.sock")
 
         def operate(proc):
             outer = pid1_of(proc.pid)
-            for marker in ready:
-                wait_for(marker)
+            wait_for(marker)
+            wait_for_children(outer, 2)
             time.sleep(1)  # the loop has gone back to epoll_wait: this is the idle state
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=30).read()
+            # What a platform's health checks and an operator do first.
+            for path in ("/livez", "/readyz"):
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).read()
             subprocess.run([binary, "status", "--socket", control], capture_output=True, timeout=60)
             os.kill(outer, signal.SIGTERM)
 
@@ -189,16 +215,20 @@ class Symbols:
     the linker orders whichever of them it kept) and the function that contains an address."""
 
     def __init__(self, binary):
-        nm = subprocess.run(["nm", "-n", binary], capture_output=True, text=True, check=True).stdout
+        nm = subprocess.run(["nm", "-n", "-S", binary], capture_output=True, text=True, check=True).stdout
         self.names_at = {}
         self.address_of = {}
+        self.size_at = {}
         for line in nm.splitlines():
             fields = line.split()
+            if len(fields) == 3:  # no size: an assembler label
+                fields.insert(1, "0")
             # i: a glibc IFUNC resolver, which start-up runs for every one linked in.
-            if len(fields) == 3 and fields[1] in "tTwWi":
+            if len(fields) == 4 and fields[2] in "tTwWi":
                 address = int(fields[0], 16)
-                self.names_at.setdefault(address, []).append(fields[2])
-                self.address_of.setdefault(fields[2], address)
+                self.names_at.setdefault(address, []).append(fields[3])
+                self.address_of.setdefault(fields[3], address)
+                self.size_at[address] = max(self.size_at.get(address, 0), int(fields[1], 16))
         self.starts = sorted(self.names_at)
         # Where .text is: perf also samples faults on data, which must not name a function.
         sections = subprocess.run(["readelf", "-SW", binary], capture_output=True, text=True, check=True).stdout
@@ -214,6 +244,8 @@ class Symbols:
                     continue
                 index = bisect.bisect_right(self.starts, int(name, 16)) - 1
                 address = self.starts[index]
+                if 0 < self.size_at[address] <= int(name, 16) - address:
+                    continue  # past that function's end: one LLVM gave no symbol, which start-path.ld places
             elif name in self.address_of:
                 address = self.address_of[name]
             else:
