@@ -138,10 +138,11 @@ def wait_for_children(pid, count, seconds=60):
         except OSError:
             return b""
 
+    own = cmdline(pid)
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-        if sum(cmdline(child) not in (b"", cmdline(pid)) for child in children) >= count:
+        if sum(cmdline(child) not in (b"", own) for child in children) >= count:
             return
         time.sleep(0.05)
     raise SystemExit(f"start-path-order: pcinit did not start {count} services")
@@ -240,11 +241,12 @@ class Symbols:
         result = set()
         for name in names:
             if name.startswith("0x"):
-                if int(name, 16) not in self.text:
+                at = int(name, 16)
+                if at not in self.text:
                     continue
-                index = bisect.bisect_right(self.starts, int(name, 16)) - 1
+                index = bisect.bisect_right(self.starts, at) - 1
                 address = self.starts[index]
-                if 0 < self.size_at[address] <= int(name, 16) - address:
+                if 0 < self.size_at[address] <= at - address:
                     continue  # past that function's end: one LLVM gave no symbol, which start-path.ld places
             elif name in self.address_of:
                 address = self.address_of[name]
